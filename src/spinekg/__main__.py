@@ -1,0 +1,5 @@
+"""``python -m spinekg``."""
+
+from spinekg.cli import main
+
+main(prog_name="spinekg")

@@ -1,0 +1,162 @@
+"""The ``spinekg`` command line: a thin layer over the Python API.
+
+Exit codes: 0 success; 1 the check asked for failed (reserved for validation); 2 bad input
+(unreadable or malformed file, quote not in the text, unknown name). Errors are one line on
+stderr; ``--debug`` shows the traceback.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+import click
+
+from . import __version__
+from .errors import SpinekgError
+
+__all__ = ["main", "write_atomic"]
+
+
+def write_atomic(path: str | Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` through a temporary file, so a failure leaves no partial file."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _emit(data: bytes, output: str) -> None:
+    if output == "-":
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()
+    else:
+        write_atomic(output, data)
+
+
+class _Group(click.Group):
+    """Turn spinekg errors into one line and exit code 2 (tracebacks only with --debug)."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except SpinekgError as err:
+            if ctx.params.get("debug"):
+                raise
+            click.echo(f"spinekg: error: {err}", err=True)
+            ctx.exit(2)
+        except OSError as err:  # unreadable output location and the like
+            if ctx.params.get("debug"):
+                raise
+            click.echo(f"spinekg: error: {err}", err=True)
+            ctx.exit(2)
+
+
+corpus_option = click.option(
+    "--corpus", type=click.Path(file_okay=False, path_type=Path), default=None,
+    help="Folder of the source .txt documents (default: $SPINEKG_CORPUS). Quotes, offsets and hashes are checked against it.")
+
+
+def _corpus(value: Path | None) -> Path | None:
+    from .resources import default_corpus_dir
+
+    return value if value is not None else default_corpus_dir()
+
+
+def _kg(graph_file: Path | None, corpus: Path | None = None):
+    from .kg import load
+
+    return load(graph_file, corpus=corpus) if graph_file is not None else load(corpus=corpus)
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="spinekg")
+@click.option("--debug", is_flag=True, help="Show tracebacks.")
+def main(debug: bool) -> None:
+    """spinekg: a knowledge graph of what clinics say about regenerative treatments for neck and
+    back pain, with every claim traceable to the exact words of its source."""
+
+
+@main.command()
+@corpus_option
+@click.option("-o", "--output", default="build/spinekg.ttl", show_default=True,
+              help="Where to write the graph ('-' for stdout).")
+@click.option("-f", "--format", "fmt", default=None,
+              help="RDF syntax (default: from the output extension, else turtle).")
+@click.option("--check", is_flag=True, help="Compile and check only; write nothing.")
+@click.option("--embed-text", is_flag=True,
+              help="Embed each document's full text (prov:value) so SHACL can re-check quotes; needs the corpus. Do not redistribute the result.")
+@click.option("--require-corpus", is_flag=True, help="Fail when no corpus directory is available.")
+def build(corpus: Path | None, output: str, fmt: str | None, check: bool, embed_text: bool, require_corpus: bool) -> None:
+    """Compile the ontology and curated claims, check grounding, write the graph and print a summary."""
+    from .errors import CorpusError
+    from .kg import KnowledgeGraph, compile_shipped
+    from .rdfio import resolve_format, _EXTENSIONS
+
+    corpus = _corpus(corpus)
+    if corpus is None and (require_corpus or embed_text):
+        raise CorpusError("no corpus directory: pass --corpus DIR or set SPINEKG_CORPUS")
+    kg = KnowledgeGraph.from_build(compile_shipped(corpus, embed_text=embed_text))
+    if not check:
+        fmt = resolve_format(fmt) if fmt else _EXTENSIONS.get(Path(output).suffix.lower(), "turtle")
+        _emit(kg.serialize(fmt), output)
+    report = kg.report
+    stream_err = output == "-"
+    click.echo(report.summary(), err=stream_err)
+    if not report.grounded:
+        click.echo("warning: grounding not re-checked: quotes and offsets are as curated", err=True)
+    if not check:
+        click.echo(f"wrote {output}" if output != "-" else "", err=stream_err)
+    click.echo(kg.stats().to_text(), err=stream_err)
+
+
+@main.command()
+@click.argument("graph_file", required=False, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("-f", "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def stats(graph_file: Path | None, fmt: str) -> None:
+    """Counts per category, predicate, document and modality (of GRAPH_FILE or the shipped graph)."""
+    import json
+
+    result = _kg(graph_file).stats()
+    if fmt == "json":
+        click.echo(json.dumps(result.to_dict(), indent=2, sort_keys=True))
+    else:
+        click.echo(result.to_text())
+
+
+@main.command()
+@click.option("-f", "--format", "fmt", default="turtle", show_default=True,
+              help="RDF syntax: turtle, trig, nquads, nt, jsonld, xml (any rdflib serializer).")
+@click.option("-o", "--output", required=True, help="Output file, or '-' for stdout.")
+@click.option("-i", "--input", "graph_file", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Export this graph file instead of the shipped graph.")
+def export(fmt: str, output: str, graph_file: Path | None) -> None:
+    """Write the complete graph (ontology + claims + provenance) in an RDF syntax, deterministically."""
+    from .rdfio import resolve_format
+
+    fmt = resolve_format(fmt)
+    _emit(_kg(graph_file).serialize(fmt), output)
+
+
+@main.command()
+@click.argument("document")
+@click.argument("quote")
+@corpus_option
+def locate(document: str, quote: str, corpus: Path | None) -> None:
+    """Print the offsets of QUOTE in DOCUMENT (a corpus file name or a path to a .txt file)."""
+    from .curation_tools import locate_quote
+
+    for start, end in locate_quote(document, quote, _corpus(corpus)):
+        click.echo(f"start: {start}\nend: {end}")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

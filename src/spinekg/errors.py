@@ -1,0 +1,50 @@
+"""The spinekg exception tree.
+
+Every error a user can cause subclasses :class:`SpinekgError` and a builtin, names where the
+problem is (file and line when there is one) and says how to fix it.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+__all__ = ["SpinekgError", "CurationError", "CorpusError", "UnknownNameError", "FormatError"]
+
+
+class SpinekgError(Exception):
+    """Base class of all spinekg errors."""
+
+
+class CurationError(SpinekgError, ValueError):
+    """A curated source file is wrong: bad syntax, unknown name, quote not in the text, ...
+
+    ``str(err)`` is one line: ``file:line: what is wrong``.
+    """
+
+    def __init__(self, message: str, path: str | Path | None = None, line: int | None = None):
+        self.message = message
+        self.path = str(path) if path is not None else None
+        self.line = line
+        super().__init__(self._format())
+
+    def _format(self) -> str:
+        if self.path is None:
+            return self.message
+        if self.line is None:
+            return f"{self.path}: {self.message}"
+        return f"{self.path}:{self.line}: {self.message}"
+
+
+class CorpusError(SpinekgError, OSError):
+    """The corpus directory or one of its documents cannot be read."""
+
+
+class UnknownNameError(SpinekgError, KeyError):
+    """A name (format, entity, query) is not known; the message lists what is."""
+
+    def __str__(self) -> str:  # KeyError would quote the message
+        return str(self.args[0])
+
+
+class FormatError(SpinekgError, ValueError):
+    """An input RDF file cannot be parsed."""

@@ -1,0 +1,84 @@
+"""The knowledge graph object returned by :func:`spinekg.load`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from rdflib import Graph
+
+from .build import BuildReport, BuildResult, build
+from .errors import FormatError
+from .namespaces import bind_prefixes
+from .resources import default_corpus_dir, resource_dir
+
+__all__ = ["KnowledgeGraph", "load", "compile_shipped"]
+
+
+@dataclass
+class KnowledgeGraph:
+    """The spinekg knowledge graph: ontology (TBox) + documents, claims and provenance.
+
+    ``graph`` is the whole graph as one rdflib :class:`~rdflib.Graph`; ``ontology`` and ``data``
+    are its two parts (they are written to separate named graphs by the TriG/N-Quads export).
+    ``report`` says how the graph was built (``None`` when it was read from a file).
+    """
+
+    graph: Graph
+    ontology: Graph
+    data: Graph
+    report: BuildReport | None = None
+
+    @classmethod
+    def from_build(cls, result: BuildResult) -> "KnowledgeGraph":
+        merged = Graph()
+        bind_prefixes(merged)
+        for triple in result.ontology:
+            merged.add(triple)
+        for triple in result.data:
+            merged.add(triple)
+        return cls(graph=merged, ontology=result.ontology, data=result.data, report=result.report)
+
+    def __len__(self) -> int:
+        return len(self.graph)
+
+    def stats(self):
+        """Counts per class, predicate, document and modality (see :mod:`spinekg.stats`)."""
+        from .stats import compute_stats
+
+        return compute_stats(self)
+
+    def serialize(self, format: str = "turtle") -> bytes:
+        """The complete graph in an RDF syntax, deterministic (see :mod:`spinekg.rdfio`)."""
+        from .rdfio import serialize
+
+        return serialize(self, format)
+
+
+def compile_shipped(corpus: str | Path | None = None, *, embed_text: bool = False) -> BuildResult:
+    """Compile the shipped ontology and curated data; check grounding when a corpus is given."""
+    return build(resource_dir("ontology"), resource_dir("data"),
+                 Path(corpus) if corpus is not None else None, embed_text=embed_text)
+
+
+def load(source: str | Path | None = None, *, corpus: str | Path | None = None,
+         format: str | None = None) -> KnowledgeGraph:
+    """Load the knowledge graph.
+
+    With no ``source``, compile the graph shipped with spinekg (quotes are checked against
+    ``corpus`` when it is given; ``SPINEKG_CORPUS`` is not read here so that loading stays fast and
+    independent of the environment). With a ``source`` path, read a graph exported earlier
+    (any RDF syntax rdflib knows; guessed from the extension unless ``format`` is given).
+    """
+    if source is None:
+        return KnowledgeGraph.from_build(compile_shipped(corpus))
+    from .rdfio import read_graph
+
+    ontology, data = read_graph(Path(source), format)
+    merged = Graph()
+    bind_prefixes(merged)
+    for t in ontology:
+        merged.add(t)
+    for t in data:
+        merged.add(t)
+    return KnowledgeGraph(graph=merged, ontology=ontology, data=data, report=None)

@@ -1,0 +1,142 @@
+"""Read and write the knowledge graph in the RDF syntaxes rdflib knows, deterministically.
+
+Formats are rdflib's own serializer plugins (``turtle``, ``trig``, ``nquads``, ``nt``,
+``json-ld``, ``xml``, ...); nothing here copies rdflib's list. What this module adds:
+
+* **determinism**: blank nodes get canonical labels (:func:`rdflib.compare.to_canonical_graph`),
+  line-based syntaxes (N-Triples, N-Quads) are sorted, JSON-LD nodes are sorted by ``@id`` and
+  keys are sorted, so the same graph always gives byte-identical output;
+* **named graphs** for the quad syntaxes (TriG, N-Quads, TriX): the ontology goes to
+  ``https://w3id.org/spinekg/graph/ontology`` and the documents, claims and provenance to
+  ``https://w3id.org/spinekg/graph/data``.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from rdflib import BNode, Dataset, Graph, URIRef, plugin
+from rdflib.compare import to_canonical_graph
+from rdflib.serializer import Serializer
+
+from .errors import FormatError, UnknownNameError
+from .namespaces import PREFIXES, bind_prefixes
+
+__all__ = ["serialize", "rdf_formats", "resolve_format", "read_graph", "ONTOLOGY_GRAPH", "DATA_GRAPH",
+           "QUAD_FORMATS"]
+
+ONTOLOGY_GRAPH = URIRef("https://w3id.org/spinekg/graph/ontology")
+DATA_GRAPH = URIRef("https://w3id.org/spinekg/graph/data")
+QUAD_FORMATS = {"trig", "nquads", "trix", "application/trig", "application/n-quads", "application/trix"}
+_ALIASES = {"jsonld": "json-ld", "ntriples": "nt", "rdfxml": "xml", "rdf/xml": "xml"}
+_EXTENSIONS = {".ttl": "turtle", ".trig": "trig", ".nq": "nquads", ".nt": "nt", ".jsonld": "json-ld",
+               ".json": "json-ld", ".rdf": "xml", ".owl": "xml", ".xml": "xml", ".n3": "n3", ".trix": "trix"}
+
+
+def rdf_formats() -> list[str]:
+    """The RDF serializer names rdflib has registered (its plugin registry, not a copy)."""
+    return sorted({p.name for p in plugin.plugins(kind=Serializer)})
+
+
+def resolve_format(name: str) -> str:
+    """Normalise a format name; raise :class:`UnknownNameError` listing the known ones."""
+    name = _ALIASES.get(name.lower(), name.lower())
+    known = rdf_formats()
+    if name not in known:
+        raise UnknownNameError(f"unknown RDF format {name!r}; known formats: {', '.join(known)} (and jsonld)")
+    return name
+
+
+def _canonical(graph: Graph) -> Graph:
+    """A copy of ``graph`` whose blank nodes carry canonical (content-derived) labels."""
+    with_bnodes = Graph()
+    out = Graph()
+    bind_prefixes(out)
+    for s, p, o in graph:
+        if isinstance(s, BNode) or isinstance(o, BNode):
+            with_bnodes.add((s, p, o))
+        else:
+            out.add((s, p, o))
+    if len(with_bnodes):
+        for triple in to_canonical_graph(with_bnodes):
+            out.add(triple)
+    return out
+
+
+def _dataset(kg) -> Dataset:
+    ds = Dataset()
+    bind_prefixes(ds)
+    for name, part in ((ONTOLOGY_GRAPH, kg.ontology), (DATA_GRAPH, kg.data)):
+        target = ds.graph(name)
+        for triple in _canonical(part):
+            target.add(triple)
+    return ds
+
+
+def _sorted_lines(text: str) -> bytes:
+    lines = sorted(line for line in text.splitlines() if line.strip())
+    return ("\n".join(lines) + "\n").encode("utf-8")
+
+
+def serialize(kg, format: str = "turtle") -> bytes:
+    """Serialize the complete graph of ``kg`` (a :class:`~spinekg.kg.KnowledgeGraph`) to bytes."""
+    fmt = resolve_format(format)
+    if fmt in QUAD_FORMATS:
+        if not len(kg.ontology) and not len(kg.data):
+            raise FormatError("empty knowledge graph")
+        ds = _dataset(kg)
+        if fmt in ("nquads", "application/n-quads"):
+            return _sorted_lines(ds.serialize(format="nquads"))
+        return ds.serialize(format=fmt, encoding="utf-8")
+    graph = _canonical(kg.graph)
+    if fmt in ("nt", "nt11", "ntriples", "application/n-triples"):
+        return _sorted_lines(graph.serialize(format="nt"))
+    if fmt in ("json-ld", "application/ld+json"):
+        context = {prefix: str(ns) for prefix, ns in PREFIXES.items()}
+        doc = json.loads(graph.serialize(format="json-ld", context=context, auto_compact=True))
+        if isinstance(doc, dict) and isinstance(doc.get("@graph"), list):
+            doc["@graph"].sort(key=lambda node: str(node.get("@id", "")))
+        return (json.dumps(doc, sort_keys=True, indent=1, ensure_ascii=False) + "\n").encode("utf-8")
+    return graph.serialize(format=fmt, encoding="utf-8")
+
+
+def read_graph(path: Path, format: str | None = None) -> tuple[Graph, Graph]:
+    """Read an exported graph; return ``(ontology, data)``.
+
+    Quad syntaxes keep the two named graphs apart; a triple syntax gives everything as ``data``
+    and an empty ``ontology``.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise FormatError(f"{path}: file not found")
+    fmt = resolve_format(format) if format else _EXTENSIONS.get(path.suffix.lower())
+    if fmt is None:
+        raise FormatError(f"{path}: cannot tell the RDF syntax from the extension {path.suffix!r}; pass a format")
+    if path.stat().st_size == 0:
+        raise FormatError(f"{path}: file is empty")
+    ontology, data = Graph(), Graph()
+    bind_prefixes(ontology)
+    bind_prefixes(data)
+    try:
+        if fmt in QUAD_FORMATS:
+            ds = Dataset()
+            ds.parse(path, format=fmt)
+            for g in ds.graphs():
+                target = ontology if g.identifier == ONTOLOGY_GRAPH else data
+                for triple in g:
+                    target.add(triple)
+        else:
+            data.parse(path, format=fmt)
+    except Exception as err:  # rdflib raises many types for bad syntax; report one clear line
+        raise FormatError(f"{path}: not valid {fmt}: {_first_line(err)}") from err
+    return ontology, data
+
+
+def _first_line(err: Exception) -> str:
+    why = getattr(err, "_why", None)
+    line = getattr(err, "lines", None)
+    if why:
+        return f"line {line + 1 if isinstance(line, int) else '?'}: {why}"
+    text = str(err).strip().splitlines()
+    return text[0] if text else type(err).__name__
