@@ -476,10 +476,8 @@ class _Compiler:
         g.add((snapshot, PROV.specializationOf, doc_iri))
         g.add((snapshot, SPK.sha256, RDFLiteral(doc.sha256)))
         g.add((snapshot, RDFS.label, RDFLiteral(f"text of {doc.file} (sha256 {doc.sha256[:12]})", lang="en")))
-        if text is not None:
-            g.add((snapshot, SPK.characterCount, RDFLiteral(len(text), datatype=XSD.nonNegativeInteger)))
-            if embed_text:
-                g.add((snapshot, PROV.value, RDFLiteral(text)))
+        if text is not None and embed_text:
+            g.add((snapshot, PROV.value, RDFLiteral(text)))
         g.add((state, RDF.type, OA.TimeState))
         g.add((state, OA.cachedSource, snapshot))
 

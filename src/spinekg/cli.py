@@ -95,16 +95,25 @@ def main(debug: bool) -> None:
 @click.option("--embed-text", is_flag=True,
               help="Embed each document's full text (prov:value) so SHACL can re-check quotes; needs the corpus. Do not redistribute the result.")
 @click.option("--require-corpus", is_flag=True, help="Fail when no corpus directory is available.")
-def build(corpus: Path | None, output: str, fmt: str | None, check: bool, embed_text: bool, require_corpus: bool) -> None:
+@click.option("--ontology", "ontology_dir", type=click.Path(file_okay=False, exists=True, path_type=Path), default=None,
+              help="Ontology folder to compile (default: the shipped one).")
+@click.option("--data", "data_dir", type=click.Path(file_okay=False, exists=True, path_type=Path), default=None,
+              help="Curated data folder to compile (default: the shipped one).")
+def build(corpus: Path | None, output: str, fmt: str | None, check: bool, embed_text: bool, require_corpus: bool,
+          ontology_dir: Path | None, data_dir: Path | None) -> None:
     """Compile the ontology and curated claims, check grounding, write the graph and print a summary."""
+    from .build import build as compile_sources
     from .errors import CorpusError
-    from .kg import KnowledgeGraph, compile_shipped
+    from .kg import KnowledgeGraph
     from .rdfio import resolve_format, _EXTENSIONS
+    from .resources import resource_dir
 
     corpus = _corpus(corpus)
     if corpus is None and (require_corpus or embed_text):
         raise CorpusError("no corpus directory: pass --corpus DIR or set SPINEKG_CORPUS")
-    kg = KnowledgeGraph.from_build(compile_shipped(corpus, embed_text=embed_text))
+    result = compile_sources(ontology_dir or resource_dir("ontology"), data_dir or resource_dir("data"),
+                             corpus, embed_text=embed_text)
+    kg = KnowledgeGraph.from_build(result)
     if not check:
         fmt = resolve_format(fmt) if fmt else _EXTENSIONS.get(Path(output).suffix.lower(), "turtle")
         _emit(kg.serialize(fmt), output)

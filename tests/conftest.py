@@ -1,0 +1,44 @@
+"""Shared fixtures: the corpus directory, the shipped graph built against it, a scratch copy of
+the curated sources for mutation tests."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def corpus_dir() -> Path:
+    """The corpus: $SPINEKG_CORPUS, else ../shared/seeds beside the checkout."""
+    env = os.environ.get("SPINEKG_CORPUS")
+    path = Path(env) if env else ROOT.parent / "shared" / "seeds"
+    if not path.is_dir():
+        pytest.fail(f"corpus directory {path} not found: set SPINEKG_CORPUS to the folder of the source .txt files")
+    return path
+
+
+@pytest.fixture(scope="session")
+def corpus() -> Path:
+    return corpus_dir()
+
+
+@pytest.fixture(scope="session")
+def kg(corpus):
+    """The shipped graph, compiled with every quote re-checked against the corpus."""
+    import spinekg
+
+    graph = spinekg.load(corpus=corpus)
+    assert graph.report.grounded
+    return graph
+
+
+@pytest.fixture
+def sources(tmp_path) -> Path:
+    """A scratch copy of ontology/ and data/ that a test may break."""
+    for name in ("ontology", "data"):
+        shutil.copytree(ROOT / name, tmp_path / name)
+    return tmp_path
