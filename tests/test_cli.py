@@ -18,8 +18,9 @@ DOC = "004_18a61ff07f1e7ac0"
 
 
 def run(*args: str, env: dict | None = None):
+    """Invoke the CLI in-process; ``env`` overrides variables (``None`` unsets one)."""
     runner = CliRunner()
-    return runner.invoke(main, list(args), env=env or {}, catch_exceptions=False)
+    return runner.invoke(main, list(args), env=env, catch_exceptions=False)
 
 
 def one_line_error(result) -> str:
@@ -49,7 +50,7 @@ def test_build_writes_a_parsable_graph_and_a_summary(tmp_path, corpus):
 
 def test_build_without_corpus_warns_that_grounding_was_not_checked(tmp_path):
     out = tmp_path / "kg.ttl"
-    result = run("build", "-o", str(out))
+    result = run("build", "-o", str(out), env={"SPINEKG_CORPUS": None})
     assert result.exit_code == 0
     assert "grounding not re-checked" in result.stderr
     assert out.is_file()
@@ -312,3 +313,16 @@ def test_locate(corpus):
     assert result.stdout == f"start: {start}\nend: {start + 50}\n"
     missing = run("locate", DOC, "not in this page at all", "--corpus", str(corpus))
     assert missing.exit_code == 2 and "quote not found" in one_line_error(missing)
+
+
+def test_cue_must_be_words_of_the_text(sources, corpus, tmp_path):
+    doc = sources / "data" / "documents" / "002_e5784d77ced1175a.yaml"
+    text = doc.read_text(encoding="utf-8")
+    match = re.search(r"(\n    lead_in:\n      quote: [^\n]*\n      start: \d+\n      end: \d+)", text)
+    line = text[: match.start()].count("\n") + 1  # the statement's 'end:' line precedes it
+    doc.write_text(text.replace(match.group(1), "", 1), encoding="utf-8")
+    result = _build_sources(sources, corpus, tmp_path / "kg.ttl")
+    assert result.exit_code == 2
+    message = one_line_error(result)
+    assert "is not in the quote" in message and "add lead_in" in message
+    assert str(doc) in message

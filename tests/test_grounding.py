@@ -78,3 +78,34 @@ def test_graph_builds_without_corpus_and_says_so():
     assert kg.report.grounded is False
     assert "NOT re-checked" in kg.report.summary()
     assert kg.report.claims > 600
+
+
+def test_lead_in_spans_are_the_text_at_their_offsets(store, texts):
+    q = """PREFIX oa: <http://www.w3.org/ns/oa#>
+           PREFIX spk: <https://w3id.org/spinekg/vocab#>
+           SELECT ?claim ?file ?exact ?start ?end ?cue WHERE { GRAPH ?g {
+             ?claim spk:leadInSpan ?span ; spk:statedIn ?doc .
+             ?doc spk:fileName ?file .
+             ?span oa:hasSelector [ oa:exact ?exact ] , [ oa:start ?start ; oa:end ?end ] .
+             OPTIONAL { ?claim spk:modalityCue|spk:attributionCue ?cue }
+           } }"""
+    rows = list(store.query(q))
+    assert len(rows) >= 30
+    for row in rows:
+        text = texts[row["file"].value].decode("utf-8")
+        assert text[int(row["start"].value):int(row["end"].value)] == row["exact"].value
+
+
+def test_every_cue_is_in_the_quote_or_the_lead_in(kg):
+    from spinekg.namespaces import BIOLINK, OA
+
+    g = kg.graph
+    for claim in g.subjects(RDF.type, SPK.Claim):
+        words = str(g.value(claim, BIOLINK.supporting_text))
+        lead = g.value(claim, SPK.leadInSpan)
+        if lead is not None:
+            words += " " + " ".join(str(g.value(sel, OA.exact)) for sel in g.objects(lead, OA.hasSelector)
+                                    if g.value(sel, OA.exact) is not None)
+        for prop in (SPK.modalityCue, SPK.negationCue, SPK.attributionCue):
+            for cue in g.objects(claim, prop):
+                assert str(cue) in words, f"{claim}: cue {cue!r} is not in its quote"

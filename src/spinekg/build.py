@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import difflib
 import hashlib
+from decimal import Decimal
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Mapping
@@ -57,6 +58,14 @@ _COMPARATORS = {"<", "<=", "=", ">=", ">", "~"}
 _STAT_KINDS = {"proportion", "rank", "count"}
 CURATION_ACTIVITY = SPKD["activity/curation"]
 CURATORS = SPKD["spinekg-curators"]
+
+
+def decimal_literal(value: int | float) -> RDFLiteral:
+    """An xsd:decimal in canonical lexical form ("4.0", "0.5"), so it survives every syntax unchanged."""
+    text = format(Decimal(repr(value)).normalize(), "f") if isinstance(value, float) else str(value)
+    if "." not in text:
+        text += ".0"
+    return RDFLiteral(text, datatype=XSD.decimal)
 
 
 def document_iri(file: str) -> URIRef:
@@ -366,8 +375,7 @@ class _Compiler:
         elif key == "value":
             if isinstance(value, bool) or not isinstance(value, (int, float)):
                 raise src.error(f"value must be a number, got {value!r}")
-            from decimal import Decimal
-            g.add((iri, SPK.value, RDFLiteral(Decimal(repr(value)), datatype=XSD.decimal)))
+            g.add((iri, SPK.value, decimal_literal(value)))
         elif key == "comparator":
             if value not in _COMPARATORS:
                 raise src.error(f"comparator {value!r} must be one of {' '.join(sorted(_COMPARATORS))}")
@@ -406,7 +414,9 @@ class _Compiler:
     def _object_term(self, claim: ClaimSpec, this: URIRef | None):
         if isinstance(claim.object, Literal):
             value = claim.object.value
-            return RDFLiteral(value) if not isinstance(value, str) else RDFLiteral(value)
+            if isinstance(value, Decimal):
+                return decimal_literal(float(value))
+            return RDFLiteral(value)
         return self.entity(claim.object, claim.source, this)
 
     def check_signature(self, claim: ClaimSpec, s: URIRef, p: URIRef, o) -> URIRef:
@@ -485,29 +495,9 @@ class _Compiler:
         seen: dict[tuple, Source] = {}
         for st in doc.statements:
             self.counts["statements"] += 1
-            if text is not None and text[st.start:st.end] != st.quote:
-                at = text.find(st.quote)
-                if at == -1:
-                    raise st.source.error(f"quote not found in {doc.file}.txt: {st.quote[:60]!r}; copy it verbatim from the text")
-                others = []
-                while at != -1:
-                    others.append(f"{at}-{at + len(st.quote)}")
-                    at = text.find(st.quote, at + 1)
-                raise st.source.error(
-                    f"offsets {st.start}-{st.end} do not match the quote, which occurs at {', '.join(others)}")
-            span = SPKD[f"doc/{doc.file}/span/{st.start}-{st.end}"]
-            qsel = SPKD[f"doc/{doc.file}/span/{st.start}-{st.end}/quote"]
-            psel = SPKD[f"doc/{doc.file}/span/{st.start}-{st.end}/position"]
-            g.add((span, RDF.type, OA.SpecificResource))
-            g.add((span, OA.hasSource, doc_iri))
-            g.add((span, OA.hasState, state))
-            g.add((span, OA.hasSelector, qsel))
-            g.add((span, OA.hasSelector, psel))
-            g.add((qsel, RDF.type, OA.TextQuoteSelector))
-            g.add((qsel, OA.exact, RDFLiteral(st.quote)))
-            g.add((psel, RDF.type, OA.TextPositionSelector))
-            g.add((psel, OA.start, RDFLiteral(st.start, datatype=XSD.nonNegativeInteger)))
-            g.add((psel, OA.end, RDFLiteral(st.end, datatype=XSD.nonNegativeInteger)))
+            span = self._span(doc, doc_iri, state, text, st.quote, st.start, st.end, st.source)
+            lead_span = (self._span(doc, doc_iri, state, text, st.lead_in.quote, st.lead_in.start, st.lead_in.end,
+                                    st.lead_in.source) if st.lead_in is not None else None)
 
             for c in st.claims:
                 s = self.entity(c.subject, c.source, doc_iri)
@@ -551,6 +541,8 @@ class _Compiler:
                 if publisher is not None:
                     g.add((claim, PROV.wasAttributedTo, publisher))
                 g.add((claim, PROV.wasDerivedFrom, span))
+                if lead_span is not None:
+                    g.add((claim, SPK.leadInSpan, lead_span))
                 g.add((claim, PROV.wasGeneratedBy, CURATION_ACTIVITY))
                 g.add((claim, BIOLINK.knowledge_level, KL.knowledge_assertion))
                 g.add((claim, BIOLINK.agent_type, AGENT.manual_agent))
@@ -576,6 +568,36 @@ class _Compiler:
                         self.derived_from.setdefault(node, set()).add(claim)
                         self.referenced.add(node)
         g.add((doc_iri, RDFS.label, RDFLiteral(f"{doc.file}: {title}" if title else doc.file, lang="en")))
+
+    def _span(self, doc: DocumentSpec, doc_iri: URIRef, state: URIRef, text: str | None,
+              quote: str, start: int, end: int, source: Source) -> URIRef:
+        """Check a quote against the text (when there is one) and emit its Web Annotation span."""
+        g = self.out
+        if text is not None and text[start:end] != quote:
+            at = text.find(quote)
+            if at == -1:
+                raise source.error(f"quote not found in {doc.file}.txt: {quote[:60]!r}; copy it verbatim from the text")
+            others = []
+            while at != -1:
+                others.append(f"{at}-{at + len(quote)}")
+                at = text.find(quote, at + 1)
+            raise source.error(f"offsets {start}-{end} do not match the quote, which occurs at {', '.join(others)}")
+        span = SPKD[f"doc/{doc.file}/span/{start}-{end}"]
+        if (span, RDF.type, OA.SpecificResource) in g:
+            return span
+        qsel = SPKD[f"doc/{doc.file}/span/{start}-{end}/quote"]
+        psel = SPKD[f"doc/{doc.file}/span/{start}-{end}/position"]
+        g.add((span, RDF.type, OA.SpecificResource))
+        g.add((span, OA.hasSource, doc_iri))
+        g.add((span, OA.hasState, state))
+        g.add((span, OA.hasSelector, qsel))
+        g.add((span, OA.hasSelector, psel))
+        g.add((qsel, RDF.type, OA.TextQuoteSelector))
+        g.add((qsel, OA.exact, RDFLiteral(quote)))
+        g.add((psel, RDF.type, OA.TextPositionSelector))
+        g.add((psel, OA.start, RDFLiteral(start, datatype=XSD.nonNegativeInteger)))
+        g.add((psel, OA.end, RDFLiteral(end, datatype=XSD.nonNegativeInteger)))
+        return span
 
     def _claim_node(self, file: str, s, p, o, start: int, end: int) -> URIRef:
         key = "|".join((str(s), str(p), o.n3() if isinstance(o, RDFLiteral) else str(o), str(start), str(end)))

@@ -19,7 +19,7 @@ import yaml
 from .errors import CurationError
 
 __all__ = [
-    "Source", "IndividualSpec", "ClaimSpec", "StatementSpec", "DocumentSpec", "ReferenceSpec",
+    "Source", "SpanSpec", "IndividualSpec", "ClaimSpec", "StatementSpec", "DocumentSpec", "ReferenceSpec",
     "Literal", "read_document", "read_reference", "MODALITIES", "EVIDENCE_TYPES",
 ]
 
@@ -78,12 +78,23 @@ class ClaimSpec:
 
 
 @dataclass(frozen=True)
+class SpanSpec:
+    """A verbatim span of the document: the quote and its offsets."""
+
+    quote: str
+    start: int
+    end: int
+    source: Source
+
+
+@dataclass(frozen=True)
 class StatementSpec:
     quote: str
     start: int
     end: int
     source: Source
     claims: tuple[ClaimSpec, ...]
+    lead_in: SpanSpec | None = None
 
 
 @dataclass(frozen=True)
@@ -285,7 +296,7 @@ def _individual(obj: Any, path: Path, src: Source) -> IndividualSpec:
 
 _CLAIM_KEYS = {"s", "p", "o", "modality", "cue", "negated", "negation_cue", "attribution",
                "evidence", "note", *QUALIFIERS}
-_STATEMENT_KEYS = {"quote", "start", "end", "claims", "modality", "cue", "negated", "negation_cue",
+_STATEMENT_KEYS = {"quote", "start", "end", "claims", "lead_in", "modality", "cue", "negated", "negation_cue",
                    "attribution", "evidence", "note", *QUALIFIERS}
 
 
@@ -355,13 +366,11 @@ def _claim(obj: Any, defaults: dict[str, Any], path: Path, src: Source) -> Claim
     )
 
 
-def _statement(obj: Any, path: Path, src: Source) -> StatementSpec:
-    obj = _require_mapping(obj, "a statement", src)
+def _span(obj: _LineDict, what: str, path: Path) -> tuple[str, int, int]:
     src = _src(path, obj)
-    _check_keys(obj, _STATEMENT_KEYS, "a statement", path)
     quote = obj.get("quote")
     if not isinstance(quote, str) or not quote:
-        raise src.error("a statement needs a non-empty 'quote' (verbatim text of the document)")
+        raise src.error(f"{what} needs a non-empty 'quote' (verbatim text of the document)")
     offsets = []
     for key in ("start", "end"):
         value = obj.get(key)
@@ -375,14 +384,33 @@ def _statement(obj: Any, path: Path, src: Source) -> StatementSpec:
         raise _src(path, obj, "end").error(
             f"offsets {start}-{end} span {end - start} characters but the quote has {len(quote)}; "
             "find the right ones with: spinekg locate FILE \"quote\"")
+    return quote, start, end
+
+
+def _statement(obj: Any, path: Path, src: Source) -> StatementSpec:
+    obj = _require_mapping(obj, "a statement", src)
+    src = _src(path, obj)
+    _check_keys(obj, _STATEMENT_KEYS, "a statement", path)
+    quote, start, end = _span(obj, "a statement", path)
+    lead_in = None
+    if obj.get("lead_in") is not None:
+        raw = _require_mapping(obj["lead_in"], "'lead_in'", _src(path, obj, "lead_in"))
+        _check_keys(raw, {"quote", "start", "end"}, "'lead_in'", path)
+        lq, ls, le = _span(raw, "'lead_in'", path)
+        lead_in = SpanSpec(lq, ls, le, _src(path, raw))
     claims = obj.get("claims")
     if not isinstance(claims, list) or not claims:
         raise src.error("a statement needs a non-empty 'claims' list")
-    defaults = {k: v for k, v in obj.items() if k not in {"quote", "start", "end", "claims"}}
-    return StatementSpec(
-        quote=quote, start=start, end=end, source=src,
-        claims=tuple(_claim(c, defaults, path, src) for c in claims),
-    )
+    defaults = {k: v for k, v in obj.items() if k not in {"quote", "start", "end", "claims", "lead_in"}}
+    parsed = tuple(_claim(c, defaults, path, src) for c in claims)
+    for claim in parsed:
+        for kind, cue in (("cue", claim.cue), ("negation_cue", claim.negation_cue), ("attribution cue", claim.attribution_cue)):
+            if cue and cue not in quote and (lead_in is None or cue not in lead_in.quote):
+                where = "the quote or its lead_in" if lead_in else "the quote"
+                raise claim.source.error(
+                    f"{kind} {cue!r} is not in {where}; cues must be verbatim words of the text "
+                    "(for a list item, add lead_in: the sentence that introduces the list)")
+    return StatementSpec(quote=quote, start=start, end=end, source=src, claims=parsed, lead_in=lead_in)
 
 
 # ------------------------------------------------------------------------------------------
