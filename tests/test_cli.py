@@ -48,6 +48,23 @@ def test_build_writes_a_parsable_graph_and_a_summary(tmp_path, corpus):
     assert len(store) > 15000
 
 
+def test_output_file_gets_the_usual_permissions(tmp_path):
+    import os
+    import stat
+
+    out = tmp_path / "kg.ttl"
+    assert run("export", "-o", str(out)).exit_code == 0
+    umask = os.umask(0)
+    os.umask(umask)
+    assert stat.S_IMODE(out.stat().st_mode) == 0o666 & ~umask
+
+
+def test_summary_and_stats_agree_on_the_triple_count(tmp_path, corpus):
+    result = run("build", "--check", "--corpus", str(corpus))
+    first, second = result.stdout.splitlines()[:2]
+    assert first.split(" triples")[0].rsplit(" ", 1)[-1] == second.split(" triples")[0]
+
+
 def test_build_without_corpus_warns_that_grounding_was_not_checked(tmp_path):
     out = tmp_path / "kg.ttl"
     result = run("build", "-o", str(out), env={"SPINEKG_CORPUS": None})

@@ -685,7 +685,7 @@ def compile_graph(ontology: Graph, reference: ReferenceSpec, docs: tuple[Documen
         reference_assertions=compiler.counts["reference"],
         grounded=texts is not None,
         corpus=corpus_label,
-        triples=len(ontology) + len(compiler.out),
+        triples=len(compiler.out) + sum(1 for t in ontology if t not in compiler.out),
         warnings=tuple(compiler.warnings),
     )
     return BuildResult(ontology=ontology, data=compiler.out, report=report)

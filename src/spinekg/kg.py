@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 
 from rdflib import Graph
@@ -15,29 +14,45 @@ from .resources import default_corpus_dir, resource_dir
 __all__ = ["KnowledgeGraph", "load", "compile_shipped"]
 
 
-@dataclass
 class KnowledgeGraph:
     """The spinekg knowledge graph: ontology (TBox) + documents, claims and provenance.
 
-    ``graph`` is the whole graph as one rdflib :class:`~rdflib.Graph`; ``ontology`` and ``data``
-    are its two parts (they are written to separate named graphs by the TriG/N-Quads export).
-    ``report`` says how the graph was built (``None`` when it was read from a file).
+    ``graph`` is the whole graph as one rdflib :class:`~rdflib.Graph`; ``ontology`` is the part
+    that comes from the OWL files and ``data`` the rest (documents, claims, spans, individuals);
+    the TriG/N-Quads export writes them to two named graphs. ``report`` says how the graph was
+    built (``None`` when it was read from a file).
     """
 
-    graph: Graph
-    ontology: Graph
-    data: Graph
-    report: BuildReport | None = None
+    def __init__(self, graph: Graph, ontology: Graph, report: BuildReport | None = None,
+                 data: Graph | None = None):
+        self.graph = graph
+        self.ontology = ontology
+        self.report = report
+        self._data = data
+
+    @property
+    def data(self) -> Graph:
+        """Everything that is not ontology (computed once, on first use)."""
+        if self._data is None:
+            data = Graph()
+            bind_prefixes(data)
+            ontology = self.ontology
+            for triple in self.graph:
+                if triple not in ontology:
+                    data.add(triple)
+            self._data = data
+        return self._data
 
     @classmethod
     def from_build(cls, result: BuildResult) -> "KnowledgeGraph":
-        merged = Graph()
-        bind_prefixes(merged)
+        """Take ownership of a build result: its data graph becomes the whole graph."""
+        merged = result.data
         for triple in result.ontology:
             merged.add(triple)
-        for triple in result.data:
-            merged.add(triple)
-        return cls(graph=merged, ontology=result.ontology, data=result.data, report=result.report)
+        return cls(graph=merged, ontology=result.ontology, report=result.report)
+
+    def __repr__(self) -> str:
+        return f"<KnowledgeGraph {len(self.graph)} triples>"
 
     def __len__(self) -> int:
         return len(self.graph)
@@ -75,10 +90,12 @@ def load(source: str | Path | None = None, *, corpus: str | Path | None = None,
     from .rdfio import read_graph
 
     ontology, data = read_graph(Path(source), format)
+    if not len(ontology):  # a triple syntax: one graph, the ontology cannot be told apart
+        return KnowledgeGraph(graph=data, ontology=ontology, report=None, data=data)
     merged = Graph()
     bind_prefixes(merged)
     for t in ontology:
         merged.add(t)
     for t in data:
         merged.add(t)
-    return KnowledgeGraph(graph=merged, ontology=ontology, data=data, report=None)
+    return KnowledgeGraph(graph=merged, ontology=ontology, report=None, data=data)
