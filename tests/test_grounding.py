@@ -109,3 +109,46 @@ def test_every_cue_is_in_the_quote_or_the_lead_in(kg):
         for prop in (SPK.modalityCue, SPK.negationCue, SPK.attributionCue):
             for cue in g.objects(claim, prop):
                 assert str(cue) in words, f"{claim}: cue {cue!r} is not in its quote"
+
+
+def test_every_relation_is_said_by_a_document_or_marked_as_reference(kg):
+    """Nothing is in the graph that no document says: each relation between entities is reified
+    by a claim or by a curators' reference assertion, or describes a statistic or regulatory
+    status that is derived from a claim."""
+    from rdflib import URIRef
+    from rdflib.namespace import OWL, PROV, RDFS
+
+    from spinekg.namespaces import SCHEMA
+
+    g = kg.graph
+    reified = set()
+    for node in set(g.subjects(RDF.type, SPK.Claim)) | set(g.subjects(RDF.type, SPK.ReferenceAssertion)):
+        reified.add((g.value(node, RDF.subject), g.value(node, RDF.predicate), g.value(node, RDF.object)))
+    derived = {s for s in g.subjects(PROV.wasDerivedFrom, None)
+               if (s, RDF.type, SPK.Statistic) in g or (s, RDF.type, SPK.RegulatoryStatus) in g}
+    relations = set(g.subjects(RDF.type, OWL.ObjectProperty)) | {SCHEMA.name, SCHEMA.datePublished, SPK.telephone}
+    claim_vocabulary = {SPK.statedIn, SPK.modality, SPK.attribution, SPK.anatomicalContext, SPK.hasSnapshot,
+                        SPK.leadInSpan}
+    unexplained = []
+    for s, p, o in kg.data:
+        if p not in relations or p in claim_vocabulary:
+            continue
+        if (s, p, o) in reified or s in derived:
+            continue
+        if (s, p, o) in kg.ontology:  # e.g. spk:ApprovedForUse spk:excludes ..., an ontology axiom
+            continue
+        unexplained.append((s, p, o))
+    assert not unexplained, f"{len(unexplained)} relations said by no document, e.g. {unexplained[:3]}"
+    assert len(reified) > 500
+
+
+def test_statistics_and_statuses_are_derived_from_claims(kg):
+    from rdflib.namespace import PROV
+
+    g = kg.graph
+    for cls in (SPK.Statistic, SPK.RegulatoryStatus):
+        nodes = set(g.subjects(RDF.type, cls))
+        assert nodes
+        for node in nodes:
+            sources = set(g.objects(node, PROV.wasDerivedFrom))
+            assert sources and all((c, RDF.type, SPK.Claim) in g for c in sources), node
