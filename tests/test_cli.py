@@ -343,3 +343,14 @@ def test_cue_must_be_words_of_the_text(sources, corpus, tmp_path):
     message = one_line_error(result)
     assert "is not in the quote" in message and "add lead_in" in message
     assert str(doc) in message
+
+
+def test_negated_is_a_is_refused(sources, corpus, tmp_path):
+    doc = _doc_file(sources)
+    text = doc.read_text(encoding="utf-8")
+    old = re.search(r"- \[(\w+), isA, (\w+)\]", text)
+    line = _line_of(doc, old.group(0))
+    _mutate(doc, old.group(0), f"- {{s: {old.group(1)}, p: isA, o: {old.group(2)}, negated: true}}")
+    result = _build_sources(sources, corpus, tmp_path / "kg.ttl")
+    assert result.exit_code == 2
+    assert f"{doc}:{line}: a negated isA cannot be stated" in one_line_error(result)

@@ -423,6 +423,9 @@ class _Compiler:
         """Check domain/range; return the predicate to assert (isA becomes rdf:type for individuals)."""
         src = claim.source
         if p == RDFS.subClassOf:
+            if claim.negated:
+                raise src.error("a negated isA cannot be stated: the direct edge would assert the subclass axiom; "
+                                "use a relation such as notSuitableFor, or drop the claim")
             if not isinstance(o, URIRef) or o not in self.ont.classes:
                 raise src.error(f"isA needs a class as object, got {claim.object!r}")
             if s in self.individual_types:
