@@ -354,3 +354,27 @@ def test_negated_is_a_is_refused(sources, corpus, tmp_path):
     result = _build_sources(sources, corpus, tmp_path / "kg.ttl")
     assert result.exit_code == 2
     assert f"{doc}:{line}: a negated isA cannot be stated" in one_line_error(result)
+
+
+def test_ontology_syntax_error_names_file_and_line(sources, corpus, tmp_path):
+    terms = sources / "ontology" / "spinekg-terms.ttl"
+    with open(terms, "a", encoding="utf-8") as handle:
+        handle.write('\nspk:Broken a owl:Class ;\n    rdfs:label "broken"@en\n    skos:definition "no dot above"@en .\n')
+    line = len(terms.read_text(encoding="utf-8").splitlines())
+    result = _build_sources(sources, corpus, tmp_path / "kg.ttl")
+    assert result.exit_code == 2
+    assert f"{terms}:{line}: Turtle syntax error" in one_line_error(result)
+
+
+@pytest.mark.parametrize("content,expected", [
+    (b"", "a document file must be a mapping"),
+    (b"\xff\xfe\x00binary\x00", "not UTF-8 text"),
+    (b"- just\n- a list\n", "a document file must be a mapping"),
+    (b"document:\n  file: 004_18a61ff07f1e7ac0\n", "'document' needs a 'sha256'"),
+])
+def test_malformed_document_files(sources, corpus, tmp_path, content, expected):
+    _doc_file(sources).write_bytes(content)
+    result = _build_sources(sources, corpus, tmp_path / "kg.ttl")
+    assert result.exit_code == 2
+    message = one_line_error(result)
+    assert str(_doc_file(sources)) in message and expected in message

@@ -115,7 +115,8 @@ def load_ontology(ontology_dir: Path) -> Graph:
         try:
             graph.parse(path, format="turtle")
         except (SyntaxError, ParserError, ValueError) as err:
-            line = getattr(err, "lines", None)
+            line = getattr(err, "lines", None)  # rdflib counts lines from 0
+            line = line + 1 if isinstance(line, int) else None
             message = str(getattr(err, "_why", None) or err).splitlines()[0]
             raise CurationError(f"Turtle syntax error: {message}", path, line) from err
     bind_prefixes(graph)
