@@ -158,13 +158,20 @@ def test_quote_not_in_text(sources, corpus, tmp_path):
     assert f"{doc}:{line}: quote not found in {DOC}.txt" in message
 
 
+def _set_offsets(doc: Path, quote_start: str, shift_start: int, shift_end: int) -> tuple[int, int]:
+    """Shift the offsets of the statement whose quote begins with ``quote_start``; return the old ones."""
+    text = doc.read_text(encoding="utf-8")
+    match = re.search(rf"quote: \"?{re.escape(quote_start)}[^\n]*\n\s*start: (\d+)\n\s*end: (\d+)", text)
+    start, end = int(match.group(1)), int(match.group(2))
+    shifted = (match.group(0).replace(f"start: {start}", f"start: {start + shift_start}")
+               .replace(f"end: {end}", f"end: {end + shift_end}"))
+    doc.write_text(text.replace(match.group(0), shifted), encoding="utf-8")
+    return start, end
+
+
 def test_wrong_offsets(sources, corpus, tmp_path):
     doc = _doc_file(sources)
-    text = doc.read_text(encoding="utf-8")
-    match = re.search(r"quote: \"?Bone marrow has a high concentration[^\n]*\n\s*start: (\d+)\n\s*end: (\d+)", text)
-    start, end = int(match.group(1)), int(match.group(2))
-    shifted = match.group(0).replace(f"start: {start}", f"start: {start + 3}").replace(f"end: {end}", f"end: {end + 3}")
-    doc.write_text(text.replace(match.group(0), shifted), encoding="utf-8")
+    start, end = _set_offsets(doc, "Bone marrow has a high concentration", 3, 3)
     line = _line_of(doc, "Bone marrow has a high concentration")
     result = _build_sources(sources, corpus, tmp_path / "kg.ttl")
     assert result.exit_code == 2
@@ -174,12 +181,11 @@ def test_wrong_offsets(sources, corpus, tmp_path):
 
 def test_offsets_that_do_not_span_the_quote(sources, corpus, tmp_path):
     doc = _doc_file(sources)
-    text = doc.read_text(encoding="utf-8")
-    match = re.search(r"(quote: \"?Bone marrow has a high concentration[^\n]*\n\s*start: \d+\n\s*end: )(\d+)", text)
-    doc.write_text(text.replace(match.group(0), match.group(1) + str(int(match.group(2)) + 5)), encoding="utf-8")
+    start, end = _set_offsets(doc, "Bone marrow has a high concentration", 0, 5)
     result = _build_sources(sources, corpus, tmp_path / "kg.ttl")
     assert result.exit_code == 2
-    assert "span" in one_line_error(result) and "but the quote has" in one_line_error(result)
+    message = one_line_error(result)
+    assert f"offsets {start}-{end + 5} span {end + 5 - start} characters but the quote has {end - start}" in message
 
 
 def test_malformed_yaml(sources, corpus, tmp_path):
@@ -372,6 +378,7 @@ def test_ontology_syntax_error_names_file_and_line(sources, corpus, tmp_path):
     (b"\xff\xfe\x00binary\x00", "not UTF-8 text"),
     (b"- just\n- a list\n", "a document file must be a mapping"),
     (b"document:\n  file: 004_18a61ff07f1e7ac0\n", "'document' needs a 'sha256'"),
+    (b"document:\n  file: 004_18a61ff07f1e7ac0\n  file: again\n", ":3: duplicate key 'file'"),
 ])
 def test_malformed_document_files(sources, corpus, tmp_path, content, expected):
     _doc_file(sources).write_bytes(content)

@@ -139,7 +139,8 @@ def test_mapped_share(kg):
 
 
 def _reason(graph: Graph, tmp_path: Path):
-    owlready2 = pytest.importorskip("owlready2")
+    import owlready2  # a test dependency; the reasoner needs a Java runtime (.ci/run installs one)
+
     path = tmp_path / "ontology.nt"
     graph.serialize(path, format="nt", encoding="utf-8")
     world = owlready2.World()

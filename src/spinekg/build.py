@@ -22,11 +22,11 @@ from __future__ import annotations
 import difflib
 import hashlib
 from decimal import Decimal
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Mapping
 
-from rdflib import BNode, Graph, Literal as RDFLiteral, URIRef
+from rdflib import Graph, Literal as RDFLiteral, URIRef
 from rdflib.collection import Collection
 from rdflib.exceptions import ParserError
 
@@ -84,7 +84,6 @@ class BuildReport:
     grounded: bool
     corpus: str | None
     triples: int
-    warnings: tuple[str, ...] = ()
 
     def summary(self) -> str:
         ground = (f"every quote, offset and hash re-checked against {self.corpus}" if self.grounded
@@ -233,7 +232,6 @@ class _Compiler:
         self.derived_from: dict[URIRef, set[URIRef]] = {}
         self.referenced: set[URIRef] = set()
         self.counts = {"statements": 0, "claims": 0, "reference": 0}
-        self.warnings: list[str] = []
         self._known_names: list[str] | None = None
 
     # -- names ------------------------------------------------------------------------------
@@ -665,8 +663,6 @@ class _Compiler:
         for doc in self.docs:
             for spec in doc.individuals:
                 iri = self.individuals[spec.id][1]
-                if iri not in self.referenced and not any(True for _ in self.out.subject_objects(None)) :
-                    pass
                 if iri not in self.referenced and (None, None, iri) not in self.out:
                     raise spec.source.error(f"individual {spec.id!r} is defined but no claim mentions it; remove it or add the claim")
 
@@ -690,6 +686,5 @@ def compile_graph(ontology: Graph, reference: ReferenceSpec, docs: tuple[Documen
         grounded=texts is not None,
         corpus=corpus_label,
         triples=len(compiler.out) + sum(1 for t in ontology if t not in compiler.out),
-        warnings=tuple(compiler.warnings),
     )
     return BuildResult(ontology=ontology, data=compiler.out, report=report)

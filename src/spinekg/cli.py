@@ -108,7 +108,7 @@ def build(corpus: Path | None, output: str, fmt: str | None, check: bool, embed_
     from .build import build as compile_sources
     from .errors import CorpusError
     from .kg import KnowledgeGraph
-    from .rdfio import resolve_format, _EXTENSIONS
+    from .rdfio import format_for_path, resolve_format
     from .resources import resource_dir
 
     corpus = _corpus(corpus)
@@ -118,7 +118,7 @@ def build(corpus: Path | None, output: str, fmt: str | None, check: bool, embed_
                              corpus, embed_text=embed_text)
     kg = KnowledgeGraph.from_build(result)
     if not check:
-        fmt = resolve_format(fmt) if fmt else _EXTENSIONS.get(Path(output).suffix.lower(), "turtle")
+        fmt = resolve_format(fmt) if fmt else format_for_path(output)
         _emit(kg.serialize(fmt), output)
     report = kg.report
     stream_err = output == "-"

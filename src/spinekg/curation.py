@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -151,7 +151,7 @@ def _construct_mapping(loader: yaml.SafeLoader, node: yaml.MappingNode) -> _Line
                 None, None, f"unhashable key {key!r}", key_node.start_mark)
         if key in result:
             raise CurationError(f"duplicate key {key!r} in this mapping (YAML keeps only the last one)",
-                                _current_path, key_node.start_mark.line + 1)
+                                getattr(loader, "path", None), key_node.start_mark.line + 1)
         result[key] = loader.construct_object(value_node, deep=True)
         result.key_lines[key] = key_node.start_mark.line + 1
     return result
@@ -166,20 +166,17 @@ def _construct_sequence(loader: yaml.SafeLoader, node: yaml.SequenceNode) -> _Li
 _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
 _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_sequence)
 
-_current_path = "<yaml>"
-
-
 def _load_yaml(path: Path) -> Any:
-    global _current_path
-    _current_path = str(path)
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError as err:
         raise CurationError("file not found", path) from err
     except UnicodeDecodeError as err:
         raise CurationError(f"not UTF-8 text ({err.reason} at byte {err.start})", path) from err
+    loader = _Loader(text)
+    loader.path = str(path)  # for errors raised while constructing (duplicate keys)
     try:
-        return yaml.load(text, Loader=_Loader)  # noqa: S506 - safe loader subclass
+        return loader.get_single_data()
     except yaml.MarkedYAMLError as err:
         mark = err.problem_mark or err.context_mark
         line = mark.line + 1 if mark is not None else None
@@ -188,6 +185,8 @@ def _load_yaml(path: Path) -> Any:
                             path, line) from err
     except yaml.YAMLError as err:
         raise CurationError(f"YAML error: {err}", path) from err
+    finally:
+        loader.dispose()
 
 
 # ------------------------------------------------------------------------------------------

@@ -7,7 +7,6 @@ from pathlib import Path
 from rdflib import Graph
 
 from .build import BuildReport, BuildResult, build
-from .errors import FormatError
 from .namespaces import bind_prefixes
 from .resources import default_corpus_dir, resource_dir
 

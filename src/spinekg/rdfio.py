@@ -23,7 +23,7 @@ from rdflib.serializer import Serializer
 from .errors import FormatError, UnknownNameError
 from .namespaces import PREFIXES, bind_prefixes
 
-__all__ = ["serialize", "rdf_formats", "resolve_format", "read_graph", "ONTOLOGY_GRAPH", "DATA_GRAPH",
+__all__ = ["serialize", "rdf_formats", "resolve_format", "format_for_path", "read_graph", "ONTOLOGY_GRAPH", "DATA_GRAPH",
            "QUAD_FORMATS"]
 
 ONTOLOGY_GRAPH = URIRef("https://w3id.org/spinekg/graph/ontology")
@@ -46,6 +46,11 @@ def resolve_format(name: str) -> str:
     if name not in known:
         raise UnknownNameError(f"unknown RDF format {name!r}; known formats: {', '.join(known)} (and jsonld)")
     return name
+
+
+def format_for_path(path: str | Path, default: str = "turtle") -> str:
+    """The RDF syntax a file name's extension implies (``default`` when it implies none)."""
+    return _EXTENSIONS.get(Path(path).suffix.lower(), default)
 
 
 def _canonical(graph: Graph) -> Graph:

@@ -4,7 +4,7 @@ modality; how much of the vocabulary is mapped to public ontologies."""
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from rdflib import Graph, URIRef
 
