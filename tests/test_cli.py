@@ -336,6 +336,9 @@ def test_locate(corpus):
     assert result.stdout == f"start: {start}\nend: {start + 50}\n"
     missing = run("locate", DOC, "not in this page at all", "--corpus", str(corpus))
     assert missing.exit_code == 2 and "quote not found" in one_line_error(missing)
+    straight = run("locate", "000_0e4ad2cffa1f476f", "the patient's own bone marrow", "--corpus", str(corpus))
+    assert straight.exit_code == 2
+    assert "the text has 'the patient\u2019s own bone marrow'" in one_line_error(straight)
 
 
 def test_cue_must_be_words_of_the_text(sources, corpus, tmp_path):

@@ -578,7 +578,12 @@ class _Compiler:
         if text is not None and text[start:end] != quote:
             at = text.find(quote)
             if at == -1:
-                raise source.error(f"quote not found in {doc.file}.txt: {quote[:60]!r}; copy it verbatim from the text")
+                from .curation_tools import typographic_variant
+
+                variant = typographic_variant(text, quote)
+                hint = (f"; the text has {variant[:60]!r} (typographic quotes or dashes)" if variant
+                        else "; copy it verbatim from the text")
+                raise source.error(f"quote not found in {doc.file}.txt: {quote[:60]!r}{hint}")
             others = []
             while at != -1:
                 others.append(f"{at}-{at + len(quote)}")

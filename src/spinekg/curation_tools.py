@@ -6,7 +6,19 @@ from pathlib import Path
 
 from .errors import CorpusError, CurationError
 
-__all__ = ["locate_quote", "read_text"]
+__all__ = ["locate_quote", "read_text", "typographic_variant"]
+
+_TYPOGRAPHIC = (("'", "\u2019"), ('"', "\u201c"), ('"', "\u201d"), ("-", "\u2014"), ("-", "\u2013"))
+
+
+def typographic_variant(text: str, quote: str) -> str | None:
+    """The quote as the text spells it when only apostrophes, double quotes or dashes differ."""
+    for plain, fancy in _TYPOGRAPHIC:
+        if plain in quote:
+            variant = quote.replace(plain, fancy)
+            if variant in text:
+                return variant
+    return None
 
 
 def read_text(document: str, corpus: Path | None) -> tuple[Path, str]:
@@ -34,5 +46,8 @@ def locate_quote(document: str, quote: str, corpus: Path | None) -> list[tuple[i
         hits.append((at, at + len(quote)))
         at = text.find(quote, at + 1)
     if not hits:
-        raise CurationError(f"quote not found: {quote[:60]!r}; copy it verbatim (curly quotes and dashes included)", path)
+        variant = typographic_variant(text, quote)
+        hint = (f"; the text has {variant[:60]!r} (typographic quotes or dashes)" if variant
+                else "; copy it verbatim (curly quotes and dashes included)")
+        raise CurationError(f"quote not found: {quote[:60]!r}{hint}", path)
     return hits
