@@ -403,6 +403,9 @@ class _Compiler:
         elif key == "uses":
             for use in value if isinstance(value, list) else [value]:
                 g.add((iri, SPK.appliesToUse, self._typed_entity(use, SPK.Pathology, "use", src, this)))
+        elif key == "except_uses":
+            for use in value if isinstance(value, list) else [value]:
+                g.add((iri, SPK.exceptUse, self._typed_entity(use, SPK.Pathology, "use", src, this)))
         elif key == "regulated":
             if not isinstance(value, bool):
                 raise src.error(f"regulated must be true or false, got {value!r}")

@@ -260,7 +260,7 @@ _INDIVIDUAL_KEYS = {"id", "type", "label", "alt", "description", "mappings",
                     "kind", "value", "comparator", "value_text", "population", "time_point",
                     "measure", "reported_by",
                     # regulatory statuses
-                    "regulator", "jurisdiction", "approval", "uses", "regulated", "reason"}
+                    "regulator", "jurisdiction", "approval", "uses", "except_uses", "regulated", "reason"}
 
 
 def _individual(obj: Any, path: Path, src: Source) -> IndividualSpec:
