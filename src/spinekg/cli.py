@@ -159,6 +159,56 @@ def export(fmt: str, output: str, graph_file: Path | None) -> None:
 
 
 @main.command()
+@click.argument("graph_files", nargs=-1, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--shapes", "shapes", multiple=True, type=click.Path(path_type=Path),
+              help="SHACL shapes file or folder of *.ttl (repeatable; default: the shipped shapes).")
+@click.option("-f", "--format", "fmt", type=click.Choice(["text", "json", "markdown", "html", "turtle"]),
+              default="text", show_default=True, help="Report format (turtle: the SHACL report graph).")
+@click.option("--fail-on", type=click.Choice(["violation", "warning", "info"]), default="violation", show_default=True,
+              help="Exit 1 when there is a result of this severity or worse.")
+@click.option("-o", "--output", default="-", help="Write the report to this file instead of stdout.")
+@corpus_option
+def validate(graph_files: tuple[Path, ...], shapes: tuple[Path, ...], fmt: str, fail_on: str, output: str,
+             corpus: Path | None) -> None:
+    """Check the graph (GRAPH_FILES merged, or the shipped graph) against the SHACL shapes.
+
+    Exit 0 when nothing is at or above --fail-on, 1 when something is, 2 on bad input.
+    """
+    from .report import render
+
+    corpus = _corpus(corpus)
+    kg = _merged_kg(graph_files) if graph_files else _kg(None, corpus)
+    result = kg.validate(list(shapes) or None, corpus=corpus)
+    _emit(render(result, fmt).encode("utf-8"), output)
+    if output != "-":
+        click.echo(f"{result.summary()}; report written to {output}", err=True)
+    if result.fails(fail_on):
+        click.get_current_context().exit(1)
+
+
+def _merged_kg(paths: tuple[Path, ...]):
+    """One knowledge graph from several exported files (ontology and data may come separately)."""
+    from rdflib import Graph
+
+    from .kg import KnowledgeGraph
+    from .namespaces import bind_prefixes
+    from .rdfio import read_graph
+
+    ontology, data = Graph(), Graph()
+    bind_prefixes(ontology)
+    bind_prefixes(data)
+    for path in paths:
+        ont_part, data_part = read_graph(path)
+        ontology += ont_part
+        data += data_part
+    merged = Graph()
+    bind_prefixes(merged)
+    merged += ontology
+    merged += data
+    return KnowledgeGraph(graph=merged, ontology=ontology, report=None, data=data)
+
+
+@main.command()
 @click.argument("document")
 @click.argument("quote")
 @corpus_option

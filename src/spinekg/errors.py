@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-__all__ = ["SpinekgError", "CurationError", "CorpusError", "UnknownNameError", "FormatError"]
+__all__ = ["SpinekgError", "CurationError", "CorpusError", "UnknownNameError", "FormatError", "ShapesError"]
 
 
 class SpinekgError(Exception):
@@ -48,3 +48,7 @@ class UnknownNameError(SpinekgError, KeyError):
 
 class FormatError(SpinekgError, ValueError):
     """An input RDF file cannot be parsed."""
+
+
+class ShapesError(SpinekgError, ValueError):
+    """A SHACL shapes file cannot be read or pyshacl rejects a shape in it."""

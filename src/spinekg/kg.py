@@ -62,6 +62,16 @@ class KnowledgeGraph:
 
         return compute_stats(self)
 
+    def validate(self, shapes=None, *, corpus: str | Path | None = None):
+        """Validate against SHACL shapes (default: the shipped ones); see :mod:`spinekg.validation`.
+
+        Returns a frozen :class:`~spinekg.validation.ValidationResult`. With ``corpus`` (a folder
+        of the documents' ``.txt`` files) every quote is also compared with the document text.
+        """
+        from .validation import validate
+
+        return validate(self, shapes, corpus=corpus)
+
     def serialize(self, format: str = "turtle") -> bytes:
         """The complete graph in an RDF syntax, deterministic (see :mod:`spinekg.rdfio`)."""
         from .rdfio import serialize

@@ -24,7 +24,7 @@ from .errors import FormatError, UnknownNameError
 from .namespaces import PREFIXES, bind_prefixes
 
 __all__ = ["serialize", "rdf_formats", "resolve_format", "format_for_path", "read_graph", "ONTOLOGY_GRAPH", "DATA_GRAPH",
-           "QUAD_FORMATS"]
+           "QUAD_FORMATS", "parse_error_line"]
 
 ONTOLOGY_GRAPH = URIRef("https://w3id.org/spinekg/graph/ontology")
 DATA_GRAPH = URIRef("https://w3id.org/spinekg/graph/data")
@@ -134,14 +134,28 @@ def read_graph(path: Path, format: str | None = None) -> tuple[Graph, Graph]:
         else:
             data.parse(path, format=fmt)
     except Exception as err:  # rdflib raises many types for bad syntax; report one clear line
-        raise FormatError(f"{path}: not valid {fmt}: {_first_line(err)}") from err
+        raise FormatError(f"{path}: not valid {fmt}: {parse_error_line(err)}") from err
     return ontology, data
 
 
-def _first_line(err: Exception) -> str:
+def parse_error_line(err: Exception) -> str:
+    """One line saying where a parser failed (line and column when the parser tells) and why."""
     why = getattr(err, "_why", None)
-    line = getattr(err, "lines", None)
+    raw = getattr(err, "_str", None)
+    index = getattr(err, "_i", None)
+    if why and isinstance(raw, bytes) and isinstance(index, int):  # rdflib's Turtle/TriG/N3 parser
+        text = raw.decode("utf-8", "replace")
+        line = text.count("\n", 0, index) + 1
+        column = index - (text.rfind("\n", 0, index) + 1) + 1
+        return f"line {line}, column {column}: {why}"
     if why:
+        line = getattr(err, "lines", None)
         return f"line {line + 1 if isinstance(line, int) else '?'}: {why}"
+    lineno, colno = getattr(err, "lineno", None), getattr(err, "colno", None)  # json.JSONDecodeError
+    if isinstance(lineno, int) and isinstance(colno, int):
+        return f"line {lineno}, column {colno}: {getattr(err, 'msg', err)}"
+    get_line = getattr(err, "getLineNumber", None)  # xml.sax.SAXParseException
+    if callable(get_line):
+        return f"line {get_line()}, column {err.getColumnNumber()}: {err.getMessage()}"
     text = str(err).strip().splitlines()
     return text[0] if text else type(err).__name__
