@@ -184,11 +184,14 @@ def to_html(result: ValidationResult) -> str:
 
 def to_turtle(result: ValidationResult) -> str:
     """The SHACL validation report graph as Turtle, with canonical blank-node labels."""
+    from rdflib import Graph
     from rdflib.compare import to_canonical_graph
 
     from .namespaces import bind_prefixes
 
-    graph = to_canonical_graph(result.report_graph)
+    graph = Graph()
+    for triple in to_canonical_graph(result.report_graph):
+        graph.add(triple)
     bind_prefixes(graph)
     graph.bind("sh", "http://www.w3.org/ns/shacl#")
     graph.bind("spksh", "https://w3id.org/spinekg/shapes#")

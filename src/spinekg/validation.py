@@ -317,6 +317,7 @@ def validate(kg, shapes: str | Path | Iterable[str | Path] | None = None, *,
     texts), every quote is compared with the text at its offsets.
     """
     import pyshacl
+    from pyparsing import ParseException
     from pyshacl.errors import ReportableRuntimeError, ShapeLoadError, ConstraintLoadError
 
     shapes_graph, files = load_shapes(shapes)
@@ -336,6 +337,8 @@ def validate(kg, shapes: str | Path | Iterable[str | Path] | None = None, *,
         )
     except (ShapeLoadError, ConstraintLoadError) as err:
         raise ShapesError(f"{', '.join(str(f) for f in files)}: bad shape: {str(err).strip().splitlines()[0]}") from err
+    except ParseException as err:  # a SHACL-SPARQL query in a shape is not valid SPARQL
+        raise ShapesError(f"{', '.join(str(f) for f in files)}: bad SPARQL in a shape: {err}") from err
     except ReportableRuntimeError as err:
         raise ShapesError(f"{', '.join(str(f) for f in files)}: pyshacl could not run the shapes: "
                           f"{str(err).strip().splitlines()[0]}") from err

@@ -1,0 +1,485 @@
+"""SHACL validation: the shipped graph's results, the report formats, `spinekg validate`.
+
+Per-shape violation fixtures are in test_shape_fixtures.py; this file pins what the shipped
+graph gives (no violations; exactly the content conflicts the documents contain) and the
+behaviour of the API and the command line.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import shutil
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from rdflib import RDF, RDFS, Graph, Literal, Namespace, URIRef
+from rdflib.compare import isomorphic
+
+import spinekg
+from spinekg.build import build, load_ontology
+from spinekg.cli import main
+from spinekg.kg import KnowledgeGraph
+from spinekg.namespaces import BIOLINK, OA, SCHEMA, SPK
+from spinekg.report import FORMATS, render
+from spinekg.resources import resource_dir
+from spinekg.shapegen import property_shapes
+
+ROOT = Path(__file__).resolve().parents[1]
+FIXTURES = ROOT / "tests" / "fixtures"
+SH = Namespace("http://www.w3.org/ns/shacl#")
+SPKSH = Namespace("https://w3id.org/spinekg/shapes#")
+
+
+def run(*args: str):
+    return CliRunner().invoke(main, list(args), catch_exceptions=False)
+
+
+def one_line_error(result) -> str:
+    err = result.stderr.strip()
+    assert "Traceback" not in err
+    lines = [line for line in err.splitlines() if line.startswith("spinekg: error:")]
+    assert len(lines) == 1, err
+    return lines[0]
+
+
+@pytest.fixture(scope="module")
+def shipped(kg, corpus):
+    return kg.validate(corpus=corpus)
+
+
+@pytest.fixture(scope="module")
+def fixture_kg():
+    """The two invented clinics (tests/fixtures): no violations, one of each content conflict."""
+    return KnowledgeGraph.from_build(build(resource_dir("ontology"), FIXTURES / "data", FIXTURES / "corpus"))
+
+
+def _local(node) -> str:
+    return str(node).rsplit("#", 1)[-1].rsplit("/", 1)[-1]
+
+
+def _claim_key(graph: Graph, iri: str):
+    node = URIRef(iri)
+    if (node, RDF.type, SPK.Claim) not in graph:
+        return _local(iri)
+    doc = _local(graph.value(node, SPK.statedIn))[:3]
+    return (doc, _local(graph.value(node, RDF.subject)), _local(graph.value(node, RDF.predicate)),
+            _local(graph.value(node, RDF.object)))
+
+
+# ------------------------------------------------------------------------------------------
+# The shipped graph
+# ------------------------------------------------------------------------------------------
+
+NOT_APPROVED = "Status003StemCellsNotApprovedOtherUses"
+
+# Each warning as (shape, focus claim (document, s, p, o), value), with how many claims give it
+# (a statement repeated in two sentences of a page gives two claims). Derived from the documents:
+# 003 reports that the FDA has approved stem cell treatments only for certain cancers and blood
+# and immune disorders; 000, 002 and 004 (US pages or pages of unknown location) offer stem cell
+# therapy for other conditions; 001 (Medellín, Colombia) is outside the FDA's jurisdiction.
+EXPECTED_WARNINGS = Counter({
+    ("RegulatoryConflict", ("000", "StemCellTherapy", "treats", "ChronicNeckPain"), NOT_APPROVED): 1,
+    ("RegulatoryConflict", ("000", "StemCellTherapy", "treats", "NeckPain"), NOT_APPROVED): 1,
+    ("RegulatoryConflict", ("002", "StemCellTherapy", "treats", "ChronicJointInflammation"), NOT_APPROVED): 1,
+    ("RegulatoryConflict", ("002", "StemCellTherapy", "treats", "DegenerativeDiscDisease"), NOT_APPROVED): 1,
+    ("RegulatoryConflict", ("002", "StemCellTherapy", "treats", "SoftTissueInjury"), NOT_APPROVED): 1,
+    ("RegulatoryConflict", ("002", "StemCellTherapy", "treats", "SpinalArthritis"), NOT_APPROVED): 1,
+    ("RegulatoryConflict", ("002", "StemCellTherapy", "treats", "SpinePain"), NOT_APPROVED): 1,
+    ("RegulatoryConflict", ("004", "AllograftStemCellTherapy", "treats", "PlantarFasciitis"), NOT_APPROVED): 1,
+    ("RegulatoryConflict", ("004", "BoneMarrowStemCellTherapy", "treats", "ChronicPain"), NOT_APPROVED): 1,
+    ("RegulatoryConflict", ("004", "BoneMarrowStemCellTherapy", "treats", "Injury"), NOT_APPROVED): 1,
+    ("RegulatoryConflict", ("004", "BoneMarrowStemCellTherapy", "treats", "Pain"), NOT_APPROVED): 3,
+    ("RegulatoryConflict", ("004", "BoneMarrowStemCellTherapy", "treats", "TissueDegeneration"), NOT_APPROVED): 2,
+    ("RegulatoryConflict", ("004", "StemCellTherapy", "treats", "ACLTear"), NOT_APPROVED): 1,
+    ("RegulatoryConflict", ("004", "StemCellTherapy", "treats", "Arthritis"), NOT_APPROVED): 1,
+    ("RegulatoryConflict", ("004", "StemCellTherapy", "treats", "ChronicPain"), NOT_APPROVED): 2,
+    ("RegulatoryConflict", ("004", "StemCellTherapy", "treats", "DegenerativeDiscDisease"), NOT_APPROVED): 1,
+    ("RegulatoryConflict", ("004", "StemCellTherapy", "treats", "GolfElbow"), NOT_APPROVED): 1,
+    ("RegulatoryConflict", ("004", "StemCellTherapy", "treats", "MusculoskeletalCondition"), NOT_APPROVED): 1,
+    ("RegulatoryConflict", ("004", "StemCellTherapy", "treats", "MusculoskeletalPain"), NOT_APPROVED): 1,
+    ("RegulatoryConflict", ("004", "StemCellTherapy", "treats", "TennisElbow"), NOT_APPROVED): 1,
+    # opposite polarity: the affirming claim, denied by a claim about the same or a narrower subject
+    ("OppositePolarity", ("000", "StemCell", "hasMechanism", "StemCellDifferentiation"),
+     ("001", "MesenchymalStemCell", "hasMechanism", "StemCellDifferentiation")): 1,
+    ("OppositePolarity", ("000", "StemCellTherapy", "hasMechanism", "StemCellDifferentiation"),
+     ("001", "MesenchymalStemCellTherapy", "hasMechanism", "StemCellDifferentiation")): 1,
+    ("OppositePolarity", ("002", "StemCell", "hasMechanism", "StemCellDifferentiation"),
+     ("001", "MesenchymalStemCell", "hasMechanism", "StemCellDifferentiation")): 1,
+    ("OppositePolarity", ("002", "RegenerativeTreatment", "hasCharacteristic", "Safe"),
+     ("003", "StemCellTherapy", "hasCharacteristic", "Safe")): 1,
+    ("OppositePolarity", ("003", "BoneMarrowStemCellTherapy", "hasCharacteristic", "ComplicatedProcedure"),
+     ("004", "BoneMarrowStemCellTherapy", "hasCharacteristic", "ComplicatedProcedure")): 1,
+})
+
+# Hedged in one document, asserted in another: (hedging document, asserting document, s, p, o).
+EXPECTED_HEDGED = {
+    ("000", "001", "ChronicNeckPain", "affects", "CervicalSpine"),
+    ("000", "001", "Inflammation", "causes", "NeckPain"),
+    ("000", "001", "PhysicalTherapy", "treats", "NeckPain"),
+    ("000", "002", "StemCellTherapy", "hasMechanism", "AntiInflammatoryEffect"),
+    ("002", "000", "CellCollection", "harvestedFrom", "AdiposeTissue"),
+    ("002", "000", "CellCollection", "harvestedFrom", "BoneMarrow"),
+    ("002", "001", "RegenerativeTreatment", "hasCharacteristic", "NaturalApproach"),
+    ("002", "001", "RegenerativeTreatment", "hasMechanism", "AntiInflammatoryEffect"),
+    ("002", "001", "RegenerativeTreatment", "hasMechanism", "TissueRepair"),
+    ("002", "000", "StemCell", "harvestedFrom", "AdiposeTissue"),
+    ("002", "000", "StemCell", "harvestedFrom", "BoneMarrow"),
+    ("002", "004", "StemCell", "harvestedFrom", "BoneMarrow"),
+    ("002", "000", "StemCellTherapy", "harvestedFrom", "AdiposeTissue"),
+    ("002", "000", "StemCellTherapy", "harvestedFrom", "BoneMarrow"),
+    ("002", "000", "StemCellTherapy", "hasDeliveryRoute", "DirectInjectionAtSite"),
+    ("002", "004", "StemCellTherapy", "hasDeliveryRoute", "DirectInjectionAtSite"),
+    ("002", "004", "StemCellTherapy", "treats", "DegenerativeDiscDisease"),
+    ("003", "004", "BoneMarrowStemCellTherapy", "treats", "Injury"),
+    ("003", "001", "MesenchymalStemCell", "hasMechanism", "AntiInflammatoryEffect"),
+    ("003", "001", "MesenchymalStemCell", "hasMechanism", "TissueRepair"),
+    ("003", "004", "StemCellTherapy", "treats", "DegenerativeDiscDisease"),
+    ("004", "003", "BoneMarrowStemCellTherapy", "hasTherapeuticEffect", "PainRelief"),
+    ("004", "000", "PlateletRichPlasmaTherapy", "hasMechanism", "TissueRepair"),
+    ("004", "000", "StemCell", "hasMechanism", "TissueRepair"),
+}
+
+
+def test_shipped_graph_has_no_violations(shipped):
+    assert shipped.counts["violation"] == 0, [r.message for r in shipped.rows if r.severity == "violation"][:5]
+    assert shipped.text_checked  # the quotes were compared with the corpus texts
+
+
+def test_shipped_warnings_are_the_documents_conflicts(shipped, kg):
+    warnings = [r for r in shipped.rows if r.severity == "warning"]
+    conflicts = Counter((_local(r.shape), _claim_key(kg.graph, r.focus), _claim_key(kg.graph, r.value))
+                        for r in warnings if _local(r.shape) != "HedgedElsewhereAsserted")
+    assert conflicts == EXPECTED_WARNINGS
+    hedged = {(_claim_key(kg.graph, r.focus)[0], _claim_key(kg.graph, r.value)[0], *_claim_key(kg.graph, r.focus)[1:])
+              for r in warnings if _local(r.shape) == "HedgedElsewhereAsserted"}
+    assert hedged == EXPECTED_HEDGED
+    for r in warnings:  # the value claim of a hedged-vs-asserted warning is asserted, same triple
+        if _local(r.shape) == "HedgedElsewhereAsserted":
+            assert _claim_key(kg.graph, r.focus)[1:] == _claim_key(kg.graph, r.value)[1:]
+            assert kg.graph.value(URIRef(r.value), SPK.modality) == SPK.Asserted
+            assert kg.graph.value(URIRef(r.focus), SPK.modality) == SPK.Hedged
+
+
+def test_colombian_clinic_is_outside_the_fda_check(shipped, kg):
+    """001 (Stem Cells Colombia, Medellín) offers MSC therapy for neck pain: no FDA conflict."""
+    assert not [r for r in shipped.rows if _local(r.shape) == "RegulatoryConflict"
+                and _claim_key(kg.graph, r.focus)[0] == "001"]
+
+
+def test_warnings_carry_both_documents_and_quotes(shipped):
+    conflict = next(r for r in shipped.rows if _local(r.shape) == "RegulatoryConflict" and "arthritis" in r.focus_label)
+    docs = {e.role: e.document for e in conflict.evidence}
+    assert docs == {"focus": "004_18a61ff07f1e7ac0", "value": "003_ce75392af366c0c5"}
+    assert "arthritis" in next(e.quote for e in conflict.evidence if e.role == "focus")
+    assert "only approved stem cell treatments" in next(e.quote for e in conflict.evidence if e.role == "value")
+    assert "U.S. Food and Drug Administration" in conflict.message and "arthritis" in conflict.message
+
+
+def test_info_lists_unmapped_entities_and_documents_without_publisher(shipped, kg):
+    stats = kg.stats()
+    unmapped = [r for r in shipped.rows if _local(r.shape) == "UnmappedEntityMapping"]
+    assert all(r.severity == "info" for r in unmapped)
+    assert len(unmapped) == stats.mappable_entities - stats.mapped_entities
+    no_publisher = {r.focus_label for r in shipped.rows if _local(r.shape) == "DocumentWithoutPublisherPublisher"}
+    expected = {str(kg.graph.value(d, SPK.fileName)) for d in kg.graph.subjects(RDF.type, SPK.WebPage)
+                if kg.graph.value(d, SCHEMA.publisher) is None}
+    assert no_publisher == expected == {"000_0e4ad2cffa1f476f", "002_e5784d77ced1175a"}
+
+
+def test_result_is_frozen_and_rows_are_sorted(shipped):
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        shipped.conforms = True  # type: ignore[misc]
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        shipped.rows[0].message = "x"  # type: ignore[misc]
+    order = ["violation", "warning", "info"]
+    assert [order.index(r.severity) for r in shipped.rows] == sorted(order.index(r.severity) for r in shipped.rows)
+    assert shipped.conforms is False  # SHACL: any result (even info) means "does not conform"
+    assert shipped.fails("warning") and not shipped.fails("violation")
+
+
+# ------------------------------------------------------------------------------------------
+# Shapes files
+# ------------------------------------------------------------------------------------------
+
+
+def _shapes_graph() -> Graph:
+    g = Graph()
+    for path in sorted((ROOT / "shapes").glob("*.ttl")):
+        g.parse(path)
+    return g
+
+
+def test_generated_property_shapes_match_the_ontology():
+    committed = Graph().parse(ROOT / "shapes" / "spinekg-properties.ttl")
+    fresh = property_shapes(load_ontology(resource_dir("ontology")))
+    assert isomorphic(committed, fresh), "run: python -m spinekg.shapegen > shapes/spinekg-properties.ttl"
+
+
+def test_every_property_of_the_ontology_has_shapes():
+    ontology = load_ontology(resource_dir("ontology"))
+    shapes = _shapes_graph()
+    from rdflib.namespace import OWL
+
+    for kind in (OWL.ObjectProperty, OWL.DatatypeProperty):
+        for prop in ontology.subjects(RDF.type, kind):
+            if ontology.value(prop, RDFS.domain) is not None:
+                assert (None, SH.targetSubjectsOf, prop) in shapes, f"no domain shape for {prop}"
+            if kind == OWL.ObjectProperty and ontology.value(prop, RDFS.range) is not None:
+                assert (None, SH.targetObjectsOf, prop) in shapes, f"no range shape for {prop}"
+
+
+def test_every_shape_has_a_label_and_a_message():
+    g = _shapes_graph()
+    shapes = {s for t in (SH.NodeShape, SH.PropertyShape) for s in g.subjects(RDF.type, t) if isinstance(s, URIRef)}
+    assert len(shapes) > 100
+    for shape in shapes:
+        assert g.value(shape, RDFS.label) is not None, f"{shape} has no rdfs:label"
+        if (shape, RDF.type, SH.PropertyShape) in g:
+            assert g.value(shape, SH.name) is not None, f"{shape} has no sh:name"
+        own = g.value(shape, SH.message)
+        sparql = [g.value(c, SH.message) for c in g.objects(shape, SH.sparql)]
+        props = [g.value(p, SH.message) for p in g.objects(shape, SH.property)]
+        assert own is not None or (sparql and all(sparql)) or (props and all(props)), f"{shape} has no sh:message"
+        for message in [own, *sparql, *props]:
+            if message is not None:
+                assert len(str(message)) > 30 and (str(message)[0].isupper() or str(message).startswith("{?"))
+
+
+# ------------------------------------------------------------------------------------------
+# Report formats (on the invented-clinic fixture: small and fast)
+# ------------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def fixture_result(fixture_kg):
+    return fixture_kg.validate(corpus=FIXTURES / "corpus")
+
+
+def test_fixture_has_one_warning_per_content_check(fixture_result):
+    shapes = sorted(_local(r.shape) for r in fixture_result.rows if r.severity == "warning")
+    assert shapes == ["ExclusiveStatus", "HedgedElsewhereAsserted", "OppositePolarity", "RegulatoryConflict"]
+    assert fixture_result.counts["violation"] == 0
+
+
+def test_text_report_groups_by_severity_and_shape(fixture_result):
+    text = render(fixture_result, "text")
+    lines = text.splitlines()
+    assert lines[-1] == "0 violations, 4 warnings, 138 info"
+    assert text.index("WARNINGS (4)") < text.index("INFORMATION (138)")
+    assert "claim conflicts with a regulatory status [spksh:RegulatoryConflict]: 1" in text
+    assert "stem cell therapy treats back pain (clinic_b)" in text  # labels, not IRIs
+    assert 'clinic_b: "Our stem cell therapy treats back pain."' in text
+    assert "https://w3id.org/spinekg/id/claim/" not in text
+
+
+def test_json_report(fixture_result):
+    doc = json.loads(render(fixture_result, "json"))
+    assert doc["counts"] == {"violation": 0, "warning": 4, "info": 138}
+    assert doc["conforms"] is False and doc["text_checked"] is True
+    first = doc["results"][0]
+    assert set(first) >= {"focus", "path", "value", "severity", "shape", "message", "evidence"}
+    assert first["severity"] == "warning"
+
+
+def test_turtle_report_is_the_shacl_report_graph(fixture_result):
+    g = Graph().parse(data=render(fixture_result, "turtle"), format="turtle")
+    assert len(set(g.subjects(RDF.type, SH.ValidationResult))) == len(fixture_result.rows)
+    assert (None, SH.conforms, Literal(False)) in g
+
+
+def test_hostile_labels_stay_inert_in_html_and_markdown(fixture_kg):
+    graph = Graph()
+    graph += fixture_kg.graph
+    claim = next(c for c in graph.subjects(RDF.type, SPK.Claim) if (c, RDF.predicate, SPK.treats) in graph)
+    graph.set((claim, RDFS.label, Literal('<script>alert("x")</script> | *bold* [link](http://e.x)')))
+    result = KnowledgeGraph(graph=graph, ontology=fixture_kg.ontology).validate(corpus=FIXTURES / "corpus")
+    page = render(result, "html")
+    assert "<script>" not in page and "&lt;script&gt;" in page
+    md = render(result, "markdown")
+    assert "<script>" not in md and "\\*bold\\*" in md and "\\[link\\]" in md and "\\|" in md
+
+
+def test_unknown_report_format_lists_the_known_ones(fixture_result):
+    with pytest.raises(spinekg.errors.UnknownNameError, match="known formats: text, json, markdown, html, turtle"):
+        render(fixture_result, "pdf")
+    assert set(FORMATS) == {"text", "json", "markdown", "html", "turtle"}
+
+
+def test_data_only_graph_gets_the_shipped_ontology(fixture_kg):
+    """A file without the ontology (e.g. the data named graph alone) validates against the shipped one."""
+    data_only = KnowledgeGraph(graph=fixture_kg.data, ontology=Graph(), data=fixture_kg.data)
+    assert data_only.validate().counts["violation"] == 0
+
+
+# ------------------------------------------------------------------------------------------
+# spinekg validate
+# ------------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def fixture_file(tmp_path_factory, fixture_kg) -> Path:
+    path = tmp_path_factory.mktemp("graphs") / "clinics.ttl"
+    path.write_bytes(fixture_kg.serialize("turtle"))
+    return path
+
+
+def _mutated(src: Path, dst: Path, mutate) -> Path:
+    g = Graph().parse(src)
+    mutate(g)
+    g.serialize(dst, format="turtle")
+    return dst
+
+
+def _drop_quote(g: Graph) -> None:
+    claim = sorted(g.subjects(RDF.type, SPK.Claim))[0]
+    g.remove((claim, BIOLINK.supporting_text, None))
+
+
+def _shift_offset(g: Graph) -> None:
+    pos = sorted(g.subjects(RDF.type, OA.TextPositionSelector))[-1]
+    start = g.value(pos, OA.start)
+    g.set((pos, OA.start, Literal(int(start) + 1, datatype=start.datatype)))
+
+
+def _remove_label(g: Graph) -> None:
+    g.remove((SPK.BackPain, RDFS.label, None))
+
+
+def _wrong_type(g: Graph) -> None:
+    g.remove((SPK.BackPain, RDFS.subClassOf, None))
+    g.add((SPK.BackPain, RDFS.subClassOf, SPK.Treatment))
+
+
+MUTATIONS = [
+    ("drop a claim's quote", _drop_quote, "A claim needs its verbatim quote"),
+    ("shift an offset", _shift_offset, "The quote has"),
+    ("remove a label", _remove_label, "needs exactly one English rdfs:label"),
+    ("give an entity a wrong type", _wrong_type, "The object of 'treats' must be a pathology"),
+]
+
+
+@pytest.mark.parametrize("name, mutate, message", MUTATIONS, ids=[m[0] for m in MUTATIONS])
+def test_mutated_export_fails_with_the_right_message(fixture_file, tmp_path, name, mutate, message):
+    bad = _mutated(fixture_file, tmp_path / "bad.ttl", mutate)
+    result = run("validate", str(bad), "--corpus", str(FIXTURES / "corpus"))
+    assert result.exit_code == 1, result.output
+    assert message in result.stdout
+    assert "violation" in result.stdout.splitlines()[-1]
+
+
+def test_mutated_shipped_export_fails_with_every_message(kg, corpus, tmp_path):
+    """The four mutations at once on the exported shipped graph: exit 1, each message reported."""
+    src = tmp_path / "kg.ttl"
+    src.write_bytes(kg.serialize("turtle"))
+
+    def all_four(g):
+        for _name, mutate, _message in MUTATIONS:
+            mutate(g)
+
+    bad = _mutated(src, tmp_path / "bad.ttl", all_four)
+    result = run("validate", str(bad), "--corpus", str(corpus), "-f", "json")
+    assert result.exit_code == 1
+    messages = [r["message"] for r in json.loads(result.stdout)["results"] if r["severity"] == "violation"]
+    for _name, _mutate, message in MUTATIONS:
+        assert any(message in m for m in messages), message
+
+
+def test_the_shifted_offset_is_caught_against_the_text_even_when_the_length_fits(fixture_file, tmp_path):
+    def shift_both(g: Graph) -> None:
+        pos = sorted(g.subjects(RDF.type, OA.TextPositionSelector))[-1]
+        for pred in (OA.start, OA.end):
+            old = g.value(pos, pred)
+            g.set((pos, pred, Literal(int(old) + 1, datatype=old.datatype)))
+
+    bad = _mutated(fixture_file, tmp_path / "bad.ttl", shift_both)
+    result = run("validate", str(bad), "--corpus", str(FIXTURES / "corpus"))
+    assert result.exit_code == 1
+    assert "is not what the document says at" in result.stdout
+    without_corpus = CliRunner(env={"SPINEKG_CORPUS": None}).invoke(main, ["validate", str(bad)])
+    assert without_corpus.exit_code == 0  # no text to compare with, and the length still fits
+    assert "quotes not compared with the texts" in without_corpus.stdout
+
+
+def test_exit_codes_follow_fail_on(fixture_file):
+    corpus = str(FIXTURES / "corpus")
+    assert run("validate", str(fixture_file), "--corpus", corpus).exit_code == 0
+    assert run("validate", str(fixture_file), "--corpus", corpus, "--fail-on", "warning").exit_code == 1
+    assert run("validate", str(fixture_file), "--corpus", corpus, "--fail-on", "info").exit_code == 1
+
+
+def test_report_written_to_a_file(fixture_file, tmp_path):
+    out = tmp_path / "report.html"
+    result = run("validate", str(fixture_file), "--corpus", str(FIXTURES / "corpus"), "-f", "html", "-o", str(out))
+    assert result.exit_code == 0
+    assert out.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+    assert "0 violations, 4 warnings, 138 info" in result.stderr
+    assert list(tmp_path.glob(".*.tmp")) == []
+
+
+def test_several_files_are_merged(fixture_kg, tmp_path):
+    onto, data = tmp_path / "ontology.ttl", tmp_path / "data.ttl"
+    fixture_kg.ontology.serialize(onto, format="turtle")
+    fixture_kg.data.serialize(data, format="turtle")
+    result = run("validate", str(onto), str(data), "--corpus", str(FIXTURES / "corpus"), "-f", "json")
+    assert result.exit_code == 0
+    assert json.loads(result.stdout)["counts"]["warning"] == 4
+
+
+@pytest.mark.parametrize("name, content, expected", [
+    ("truncated.ttl", b"@prefix spk: <https://w3id.org/spinekg/vocab#> .\nspk:A spk:treats ", r"truncated\.ttl: not valid turtle: line 2, column \d+"),
+    ("binary.ttl", bytes(range(256)) * 4, r"binary\.ttl: not valid turtle"),
+    ("empty.ttl", b"", r"empty\.ttl: file is empty"),
+    ("missing.ttl", None, r"missing\.ttl: file not found"),
+])
+def test_malformed_input_exits_2_with_one_line(tmp_path, name, content, expected):
+    path = tmp_path / name
+    if content is not None:
+        path.write_bytes(content)
+    result = run("validate", str(path))
+    assert result.exit_code == 2
+    assert pytest.importorskip("re").search(expected, one_line_error(result))
+
+
+def test_bad_shapes_exit_2(fixture_file, tmp_path):
+    broken = tmp_path / "broken.ttl"
+    broken.write_text("@prefix sh: <http://www.w3.org/ns/shacl#> .\n<x> a sh:NodeShape ;\n", encoding="utf-8")
+    result = run("validate", str(fixture_file), "--shapes", str(broken))
+    assert result.exit_code == 2
+    assert "broken.ttl: not valid turtle: line" in one_line_error(result)
+
+    invalid = tmp_path / "invalid.ttl"
+    invalid.write_text("@prefix sh: <http://www.w3.org/ns/shacl#> .\n"
+                       "<https://e.x/S> a sh:NodeShape ; sh:targetClass <https://w3id.org/spinekg/vocab#WebPage> ;\n"
+                       "  sh:property [ sh:path <https://e.x/p> ; sh:minCount \"many\" ] .\n", encoding="utf-8")
+    result = run("validate", str(fixture_file), "--shapes", str(invalid))
+    assert result.exit_code == 2
+    assert "invalid.ttl" in one_line_error(result)
+
+    bad_sparql = tmp_path / "sparql.ttl"
+    bad_sparql.write_text("@prefix sh: <http://www.w3.org/ns/shacl#> .\n"
+                          "<https://e.x/S> a sh:NodeShape ; sh:targetClass <https://w3id.org/spinekg/vocab#WebPage> ;\n"
+                          "  sh:sparql [ sh:select \"SELECT $this WHERE { nonsense\" ] .\n", encoding="utf-8")
+    result = run("validate", str(fixture_file), "--shapes", str(bad_sparql))
+    assert result.exit_code == 2
+    assert "sparql.ttl: bad SPARQL in a shape" in one_line_error(result)
+
+    result = run("validate", str(fixture_file), "--shapes", str(tmp_path / "nope.ttl"))
+    assert result.exit_code == 2
+    assert "nope.ttl: shapes file not found" in one_line_error(result)
+
+
+def test_custom_shapes_file(fixture_file, tmp_path):
+    """--shapes replaces the shipped shapes: a user's own rule runs alone."""
+    own = tmp_path / "own.ttl"
+    own.write_text("@prefix sh: <http://www.w3.org/ns/shacl#> .\n@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n"
+                   "<https://e.x/NoComment> a sh:NodeShape ; rdfs:label \"documents have a comment\"@en ;\n"
+                   "  sh:targetClass <https://w3id.org/spinekg/vocab#WebPage> ;\n"
+                   "  sh:property [ sh:path rdfs:comment ; sh:minCount 1 ; sh:message \"Add a comment.\" ] .\n",
+                   encoding="utf-8")
+    result = run("validate", str(fixture_file), "--shapes", str(own), "-f", "json")
+    assert result.exit_code == 1
+    rows = json.loads(result.stdout)["results"]
+    assert len(rows) == 2 and {r["message"] for r in rows} == {"Add a comment."}
