@@ -22,17 +22,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable
 
-from rdflib import BNode, Graph, Literal, URIRef
+from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import OWL, PROV, RDF, RDFS
 
-from .errors import CorpusError, FormatError, ShapesError
+from .errors import CorpusError, ShapesError
 from .namespaces import OA, SPK, bind_prefixes
 
 __all__ = ["SEVERITIES", "ValidationRow", "Evidence", "ValidationResult", "validate", "load_shapes"]
 
 SH = "http://www.w3.org/ns/shacl#"
 ONTOLOGY_IRI = URIRef("https://w3id.org/spinekg/ontology")
-SHAPES_NS = "https://w3id.org/spinekg/shapes#"
 
 #: Severity names, most severe first (the values of ``--fail-on``).
 SEVERITIES = ("violation", "warning", "info")
@@ -192,7 +191,7 @@ def _short(graph: Graph, node) -> str:
         try:
             prefix, _ns, local = graph.namespace_manager.compute_qname(str(node), generate=False)
             return f"{prefix}:{local}" if prefix else str(node)
-        except (ValueError, KeyError, Exception):  # no prefix known for it
+        except Exception:  # rdflib raises several types when no prefix is known
             return str(node)
     return str(node)
 
@@ -265,11 +264,6 @@ class _Labels:
         return found
 
 
-def _shape_of(report: Graph, shapes: Graph, result) -> URIRef | BNode:
-    shape = report.value(result, URIRef(SH + "sourceShape"))
-    return shape
-
-
 def _shape_label(shapes: Graph, shape) -> str:
     for pred in (RDFS.label, URIRef(SH + "name")):
         value = shapes.value(shape, pred)
@@ -285,7 +279,7 @@ def _rows(report: Graph, data: Graph, shapes: Graph) -> tuple[ValidationRow, ...
         severity = _SEVERITY_IRI.get(report.value(result, URIRef(SH + "resultSeverity")), "violation")
         focus = report.value(result, URIRef(SH + "focusNode"))
         value = report.value(result, URIRef(SH + "value"))
-        shape = _shape_of(report, shapes, result)
+        shape = report.value(result, URIRef(SH + "sourceShape"))
         component = report.value(result, URIRef(SH + "sourceConstraintComponent"))
         messages = sorted(str(m) for m in report.objects(result, URIRef(SH + "resultMessage")))
         evidence = labels.evidence("focus", focus)
