@@ -346,7 +346,6 @@ def test_cue_must_be_words_of_the_text(sources, corpus, tmp_path):
     text = doc.read_text(encoding="utf-8")
     # a list item whose hedge ("may be considered for") is only in its lead-in
     match = re.search(r"(\n    lead_in:\n      quote: [^\n]*may be considered for[^\n]*\n      start: \d+\n      end: \d+)", text)
-    line = text[: match.start()].count("\n") + 1  # the statement's 'end:' line precedes it
     doc.write_text(text.replace(match.group(1), "", 1), encoding="utf-8")
     result = _build_sources(sources, corpus, tmp_path / "kg.ttl")
     assert result.exit_code == 2

@@ -115,8 +115,7 @@ def test_every_relation_is_said_by_a_document_or_marked_as_reference(kg):
     """Nothing is in the graph that no document says: each relation between entities is reified
     by a claim or by a curators' reference assertion, or describes a statistic or regulatory
     status that is derived from a claim."""
-    from rdflib import URIRef
-    from rdflib.namespace import OWL, PROV, RDFS
+    from rdflib.namespace import OWL, PROV
 
     from spinekg.namespaces import SCHEMA
 

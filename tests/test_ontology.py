@@ -6,11 +6,10 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
-import pytest
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS
 
-from spinekg.namespaces import BIOLINK, PREFIXES, SPK, SPKD
+from spinekg.namespaces import BIOLINK, PREFIXES, SPK
 from spinekg.stats import entity_category, top_categories
 
 TABLE = Path(__file__).parent / "data" / "ontology-mappings.tsv"

@@ -8,7 +8,7 @@ from rdflib import Graph
 
 from .build import BuildReport, BuildResult, build
 from .namespaces import bind_prefixes
-from .resources import default_corpus_dir, resource_dir
+from .resources import resource_dir
 
 __all__ = ["KnowledgeGraph", "load", "compile_shipped"]
 
