@@ -42,3 +42,12 @@ def sources(tmp_path) -> Path:
     for name in ("ontology", "data"):
         shutil.copytree(ROOT / name, tmp_path / name)
     return tmp_path
+
+
+def one_line_error(result) -> str:
+    """A CLI result's error output: exactly one line, starting with 'spinekg: error:', no traceback."""
+    err = result.stderr.strip()
+    assert "Traceback" not in err
+    lines = [line for line in err.splitlines() if line.startswith("spinekg: error:")]
+    assert len(lines) == 1, err
+    return lines[0]

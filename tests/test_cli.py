@@ -14,6 +14,8 @@ from click.testing import CliRunner
 
 from spinekg.cli import main
 
+from conftest import one_line_error
+
 DOC = "004_18a61ff07f1e7ac0"
 
 
@@ -21,15 +23,6 @@ def run(*args: str, env: dict | None = None):
     """Invoke the CLI in-process; ``env`` overrides variables (``None`` unsets one)."""
     runner = CliRunner()
     return runner.invoke(main, list(args), env=env, catch_exceptions=False)
-
-
-def one_line_error(result) -> str:
-    """The error output: exactly one line, starting with 'spinekg: error:', no traceback."""
-    err = result.stderr.strip()
-    assert "Traceback" not in err
-    lines = [l for l in err.splitlines() if l.startswith("spinekg: error:")]
-    assert len(lines) == 1, err
-    return lines[0]
 
 
 # ------------------------------------------------------------------------------------------

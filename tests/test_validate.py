@@ -19,6 +19,8 @@ from rdflib import RDF, RDFS, Graph, Literal, Namespace, URIRef
 import spinekg
 from spinekg.build import build, load_ontology
 from spinekg.cli import main
+
+from conftest import one_line_error
 from spinekg.kg import KnowledgeGraph
 from spinekg.namespaces import BIOLINK, OA, SCHEMA, SPK
 from spinekg.report import FORMATS, render
@@ -34,14 +36,6 @@ SPKSH = Namespace("https://w3id.org/spinekg/shapes#")
 
 def run(*args: str):
     return CliRunner().invoke(main, list(args), catch_exceptions=False)
-
-
-def one_line_error(result) -> str:
-    err = result.stderr.strip()
-    assert "Traceback" not in err
-    lines = [line for line in err.splitlines() if line.startswith("spinekg: error:")]
-    assert len(lines) == 1, err
-    return lines[0]
 
 
 @pytest.fixture(scope="module")

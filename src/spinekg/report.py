@@ -47,6 +47,11 @@ def _common_message(rows: list[ValidationRow]) -> str | None:
     return next(iter(messages)) if len(messages) == 1 and len(rows) > 1 else None
 
 
+def _shows_value(row: ValidationRow) -> bool:
+    """Whether to print the value: there is one, it is not the focus, and no claim shows it already."""
+    return row.value is not None and row.value != row.focus and not any(ev.role == "value" for ev in row.evidence)
+
+
 def _short_shape(shape: str) -> str:
     return "spksh:" + shape.rsplit("#", 1)[-1] if shape.startswith("https://w3id.org/spinekg/shapes#") else shape
 
@@ -78,7 +83,7 @@ def to_text(result: ValidationResult) -> str:
                 for ev in row.evidence:
                     who = "" if ev.role == "focus" else "other: "
                     out.append(f"        {who}{ev.document}: \"{_clip(ev.quote)}\"")
-                if row.value is not None and not any(ev.role == "value" for ev in row.evidence) and row.value != row.focus:
+                if _shows_value(row):
                     out.append(f"        value: {_clip(row.value_label or row.value, 160)}")
                 if not common:
                     out.append(f"        {row.message}")
@@ -128,7 +133,7 @@ def to_markdown(result: ValidationResult) -> str:
                 out.append(item)
                 for ev in row.evidence:
                     out.append(f"  - {_md(ev.document)}: “{_md(_clip(ev.quote))}”")
-                if row.value is not None and not any(ev.role == 'value' for ev in row.evidence) and row.value != row.focus:
+                if _shows_value(row):
                     out.append(f"  - value: {_md(_clip(row.value_label or row.value, 160))}")
                 if not common:
                     out.append(f"  - {_md(row.message)}")
@@ -169,7 +174,7 @@ def to_html(result: ValidationResult) -> str:
                     item += f" (path <code>{e(row.path)}</code>)"
                 sub = [f'<li><span class="doc">{e(ev.document)}</span>: <span class="quote">“{e(_clip(ev.quote))}”</span></li>'
                        for ev in row.evidence]
-                if row.value is not None and not any(ev.role == 'value' for ev in row.evidence) and row.value != row.focus:
+                if _shows_value(row):
                     sub.append(f"<li>value: {e(_clip(row.value_label or row.value, 160))}</li>")
                 if not common:
                     sub.append(f'<li class="msg">{e(row.message)}</li>')
