@@ -107,8 +107,8 @@ def _peak_rss_kib(pid: int) -> int:
             for line in status:
                 if line.startswith("VmHWM:"):
                     return int(line.split()[1])
-    except OSError:
-        pass
+    except OSError:  # the process has already exited: its peak is unknown
+        return 0
     return 0
 
 
