@@ -220,5 +220,19 @@ def locate(document: str, quote: str, corpus: Path | None) -> None:
         click.echo(f"start: {start}\nend: {end}")
 
 
+def _register_commands() -> None:
+    """Commands kept in their own modules (the CLI grows by modules, not by one long file)."""
+    import importlib
+
+    for module in ("cli_query", "cli_server"):
+        try:
+            importlib.import_module(f"{__package__}.{module}").register(main)
+        except ModuleNotFoundError as err:
+            if err.name != f"{__package__}.{module}":
+                raise
+
+
+_register_commands()
+
 if __name__ == "__main__":  # pragma: no cover
     main()

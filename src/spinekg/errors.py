@@ -8,7 +8,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-__all__ = ["SpinekgError", "CurationError", "CorpusError", "UnknownNameError", "FormatError", "ShapesError"]
+__all__ = [
+    "SpinekgError", "CurationError", "CorpusError", "UnknownNameError", "AmbiguousNameError", "FormatError",
+    "ShapesError", "QuerySyntaxError", "ParameterError", "EndpointError",
+]
 
 
 class SpinekgError(Exception):
@@ -52,3 +55,34 @@ class FormatError(SpinekgError, ValueError):
 
 class ShapesError(SpinekgError, ValueError):
     """A SHACL shapes file cannot be read or pyshacl rejects a shape in it."""
+
+
+class AmbiguousNameError(SpinekgError, LookupError):
+    """A name matches several entities; ``candidates`` lists them (IRI, label) and so does the message."""
+
+    def __init__(self, message: str, candidates: list[tuple[str, str]] | None = None):
+        self.candidates = list(candidates or [])
+        super().__init__(message)
+
+
+class QuerySyntaxError(SpinekgError, ValueError):
+    """A SPARQL query cannot be parsed; ``str(err)`` is ``source:line:column: message``."""
+
+    def __init__(self, message: str, source: str = "<query>", line: int | None = None,
+                 column: int | None = None):
+        self.message = message
+        self.source = source
+        self.line = line
+        self.column = column
+        where = source
+        if line is not None:
+            where += f":{line}" + (f":{column}" if column is not None else "")
+        super().__init__(f"{where}: {message}")
+
+
+class ParameterError(SpinekgError, ValueError):
+    """A query parameter is missing, not declared, or has a value of the wrong type."""
+
+
+class EndpointError(SpinekgError, OSError):
+    """A SPARQL endpoint cannot be reached, or it refused or failed a request."""

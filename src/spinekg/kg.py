@@ -28,6 +28,8 @@ class KnowledgeGraph:
         self.ontology = ontology
         self.report = report
         self._data = data
+        self._engine = None
+        self._index = None
 
     @property
     def data(self) -> Graph:
@@ -71,6 +73,37 @@ class KnowledgeGraph:
         from .validation import validate
 
         return validate(self, shapes, corpus=corpus)
+
+    @property
+    def engine(self):
+        """The SPARQL engine over :attr:`graph` (rdflib; prepared queries are reused)."""
+        if self._engine is None:
+            from .sparql import RdflibEngine
+
+            self._engine = RdflibEngine(self.graph)
+        return self._engine
+
+    def query(self, name: str, **params):
+        """Run the library query ``name`` (see ``spinekg query --list``) with its parameters.
+
+        Parameter values may be labels, synonyms, CURIEs or IRIs ("PRP", "spk:BackPain"); they are
+        resolved to entities and bound to the query's variables. Returns
+        :class:`~spinekg.sparql.Results`: dicts keyed by column, ``.to_dataframe()`` with pandas.
+        """
+        from .querylib import load_library, run
+
+        return run(self.engine, load_library()[name], params, index=self._entity_index())
+
+    def sparql(self, text: str, **bindings):
+        """Run a SPARQL SELECT or ASK query; keyword arguments bind variables to RDF terms."""
+        return self.engine.select(text, bindings)
+
+    def _entity_index(self):
+        if self._index is None:
+            from .querylib import EntityIndex
+
+            self._index = EntityIndex(self.engine)
+        return self._index
 
     def serialize(self, format: str = "turtle") -> bytes:
         """The complete graph in an RDF syntax, deterministic (see :mod:`spinekg.rdfio`)."""
