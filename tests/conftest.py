@@ -12,6 +12,14 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 
 
+def pytest_configure(config):
+    """Keep the compiled-graph cache of the test run out of the user's ~/.cache."""
+    import tempfile
+
+    if not os.environ.get("SPINEKG_CACHE_DIR"):
+        os.environ["SPINEKG_CACHE_DIR"] = tempfile.mkdtemp(prefix="spinekg-test-cache-")
+
+
 def corpus_dir() -> Path:
     """The corpus: $SPINEKG_CORPUS, else ../shared/seeds beside the checkout."""
     env = os.environ.get("SPINEKG_CORPUS")

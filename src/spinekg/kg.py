@@ -92,7 +92,7 @@ class KnowledgeGraph:
         """
         from .querylib import load_library, run
 
-        return run(self.engine, load_library()[name], params, index=self._entity_index())
+        return run(self.engine, load_library()[name], params, index=self._entity_index)
 
     def sparql(self, text: str, **bindings):
         """Run a SPARQL SELECT or ASK query; keyword arguments bind variables to RDF terms."""
@@ -112,6 +112,19 @@ class KnowledgeGraph:
         return serialize(self, format)
 
 
+def _cached_shipped() -> KnowledgeGraph:
+    from .cache import load_cached, source_key, store_cached
+
+    key = source_key(resource_dir("ontology"), resource_dir("data"))
+    cached = load_cached(key)
+    if cached is not None:
+        graph, ontology, report = cached
+        return KnowledgeGraph(graph=graph, ontology=ontology, report=report)
+    kg = KnowledgeGraph.from_build(compile_shipped(None))
+    store_cached(key, (kg.graph, kg.ontology, kg.report))
+    return kg
+
+
 def compile_shipped(corpus: str | Path | None = None, *, embed_text: bool = False) -> BuildResult:
     """Compile the shipped ontology and curated data; check grounding when a corpus is given."""
     return build(resource_dir("ontology"), resource_dir("data"),
@@ -128,6 +141,8 @@ def load(source: str | Path | None = None, *, corpus: str | Path | None = None,
     (any RDF syntax rdflib knows; guessed from the extension unless ``format`` is given).
     """
     if source is None:
+        if corpus is None:  # no grounding check: the compiled graph can come from the cache
+            return _cached_shipped()
         return KnowledgeGraph.from_build(compile_shipped(corpus))
     from .rdfio import read_graph
 

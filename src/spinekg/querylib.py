@@ -22,7 +22,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator, Mapping
+from typing import Callable, Iterator, Mapping
 
 from rdflib import Literal, URIRef
 from rdflib.namespace import XSD
@@ -85,9 +85,16 @@ _PARAM_LINE = re.compile(r'^#\s{2,}(?P<name>[A-Za-z_]\w*)\s+(?P<type>[a-z]+)(?::
 _KEY_LINE = re.compile(r"^#\s*(Question|Parameters|Columns|Order):\s*(.*)$")
 
 
-def parse_query_file(path: Path) -> QuerySpec:
-    """Read one ``.rq`` file and its header (raises :class:`CurationError` with file:line)."""
-    text = path.read_text(encoding="utf-8")
+def parse_query_file(path: Path, *, strict: bool = True) -> QuerySpec:
+    """Read one ``.rq`` file and its header (raises :class:`CurationError` with file:line).
+
+    With ``strict=False`` (a user's own query file) the header is optional: a file without
+    ``Question``/``Columns``/``Order`` lines is a query without parameters.
+    """
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as err:
+        raise CurationError(f"not UTF-8 text ({err.reason} at byte {err.start})", path) from err
     fields: dict[str, str] = {}
     params: list[Parameter] = []
     current = None  # the header field that indented continuation lines belong to
@@ -116,12 +123,12 @@ def parse_query_file(path: Path) -> QuerySpec:
         else:
             current = None
     for required in ("Question", "Columns", "Order"):
-        if not fields.get(required):
+        if strict and not fields.get(required):
             raise CurationError(f"the header has no '# {required}:' line", path, 1)
     return QuerySpec(
-        name=path.stem, question=fields["Question"], parameters=tuple(params),
-        columns=tuple(c.strip() for c in fields["Columns"].split(",") if c.strip()),
-        order=tuple(c.strip() for c in fields["Order"].split(",") if c.strip()),
+        name=path.stem, question=fields.get("Question", ""), parameters=tuple(params),
+        columns=tuple(c.strip() for c in fields.get("Columns", "").split(",") if c.strip()),
+        order=tuple(c.strip() for c in fields.get("Order", "").split(",") if c.strip()),
         text=text, path=path)
 
 
@@ -182,7 +189,7 @@ ASK { ?entity rdf:type?/rdfs:subClassOf* ?category }
 
 def _norm(text: str) -> str:
     text = unicodedata.normalize("NFKC", text).replace("’", "'").replace("‘", "'")
-    text = re.sub(r"[\u2010-\u2015]", "-", text)
+    text = re.sub(r"[\u2010-\u2015_-]", " ", text)  # "back-pain", "back_pain" and "back pain" match
     return " ".join(text.casefold().split())
 
 
@@ -249,7 +256,15 @@ class EntityIndex:
             raise AmbiguousNameError(f"{what} {value!r} is ambiguous: it names {shown}; give the CURIE or IRI",
                                      candidates)
         names = [n for n in self.by_name if not n.startswith("http")]
-        close = difflib.get_close_matches(_norm(value), names, n=5, cutoff=0.6)
+        close = difflib.get_close_matches(_norm(value), names, n=25, cutoff=0.6)
+        if category is not None:  # suggest only names of the right kind
+            close = [n for n in close if any(self.is_a(e, category) for e in self.by_name[n])]
+        if not close:  # a fragment ("stem"): names that contain it
+            needle = _norm(value)
+            close = sorted((n for n in names if needle and needle in n), key=lambda n: (len(n), n))
+            if category is not None:
+                close = [n for n in close[:50] if any(self.is_a(e, category) for e in self.by_name[n])]
+        close = close[:5]
         hint = f"; did you mean {', '.join(repr(c) for c in close)}?" if close else ""
         raise UnknownNameError(f"unknown {what} {value!r}: no label, synonym, IRI or CURIE matches{hint}")
 
@@ -313,8 +328,17 @@ def bind_parameters(spec: QuerySpec, params: Mapping[str, object], index_factory
 
 
 def run(engine: Engine, spec: QuerySpec, params: Mapping[str, object] | None = None,
-        index: EntityIndex | None = None) -> Results:
-    """Run a library query on ``engine`` with its parameters resolved and bound."""
-    bindings = bind_parameters(spec, params or {}, lambda: index or EntityIndex(engine))
+        index: EntityIndex | Callable[[], EntityIndex] | None = None) -> Results:
+    """Run a library query on ``engine`` with its parameters resolved and bound.
+
+    ``index`` (an :class:`EntityIndex` or a function returning one) is built from the engine
+    when a parameter needs resolving and none is given.
+    """
+    def index_factory() -> EntityIndex:
+        if index is None:
+            return EntityIndex(engine)
+        return index() if callable(index) else index
+
+    bindings = bind_parameters(spec, params or {}, index_factory)
     source = str(spec.path) if spec.path is not None else spec.name
     return engine.select(spec.text, bindings, source=source)

@@ -246,24 +246,29 @@ _IRI_FORBIDDEN = re.compile(r'[\x00-\x20<>"{}|^`\\]')
 
 
 def bind_values(text: str, bindings: Mapping[str, Node] | None) -> str:
-    """The query with an inline ``VALUES`` block first in its WHERE group, binding each variable.
+    """The query with an inline ``VALUES`` block opening its WHERE group and every sub-select's.
 
     This is how a value reaches an engine without ``initBindings`` (pyoxigraph, a remote
-    endpoint). The block opens the top-level group, so the bindings hold for every pattern and
-    FILTER of it (as ``initBindings`` do; a trailing ``VALUES`` would only join after grouping).
-    Each term is written in its N-Triples form (IRIs checked, literals escaped): a value can never
-    become query syntax. pyoxigraph's SEP-0007 ``substitutions`` would do, but only for projected
-    variables.
+    endpoint). The block opens each SELECT's group, so the bindings hold for every pattern and
+    FILTER in it, sub-selects included, as with ``initBindings`` or SEP-0007 substitution (a
+    trailing ``VALUES`` would only join after grouping). Each term is written in its N-Triples
+    form (IRIs checked, literals escaped): a value can never become query syntax. pyoxigraph's
+    own SEP-0007 ``substitutions`` would do, but it accepts only projected variables.
     """
     block = values_block(bindings)
     if not block:
         return text
     blanked = _strip_comments_and_strings(text)
-    where = re.search(r"\bWHERE\s*\{", blanked, re.IGNORECASE)
-    brace = where.end() if where else blanked.find("{") + 1
-    if brace <= 0:
+    braces = []
+    for form in re.finditer(r"\b(SELECT|ASK)\b", blanked, re.IGNORECASE):
+        brace = blanked.find("{", form.end())
+        if brace >= 0 and brace + 1 not in braces:
+            braces.append(brace + 1)
+    if not braces:
         return text + block  # not a query we can bind into; the engine reports the syntax error
-    return text[:brace] + block + text[brace:]
+    for position in sorted(braces, reverse=True):
+        text = text[:position] + block + text[position:]
+    return text
 
 
 def values_block(bindings: Mapping[str, Node] | None) -> str:
