@@ -1,0 +1,81 @@
+"""The Python query API: kg.query / kg.sparql, Results, DataFrames, and binding values safely."""
+
+from __future__ import annotations
+
+import pytest
+from rdflib import Literal, URIRef
+
+from spinekg.errors import ParameterError, QuerySyntaxError
+from spinekg.sparql import OxigraphEngine, bind_values, query_form, values_block
+
+SPK = "https://w3id.org/spinekg/vocab#"
+
+
+def test_query_returns_rows_keyed_by_column(kg):
+    rows = kg.query("mechanisms-of-treatment", treatment="PRP")
+    assert rows.columns == ("stated_treatment", "mechanism", "document", "modality", "negated", "quote")
+    assert all(set(row) == set(rows.columns) for row in rows)
+    assert {row["mechanism"] for row in rows} >= {URIRef(SPK + "GrowthFactorRelease"), URIRef(SPK + "TissueRepair")}
+    assert rows.label(URIRef(SPK + "GrowthFactorRelease")) == "growth factor release"
+    same = kg.query("mechanisms-of-treatment", treatment="spk:PlateletRichPlasmaTherapy")
+    assert same.rows == rows.rows
+    by_iri = kg.query("mechanisms-of-treatment", treatment=URIRef(SPK + "PlateletRichPlasmaTherapy"))
+    assert by_iri.rows == rows.rows
+
+
+def test_dataframe_with_values_or_labels(kg):
+    rows = kg.query("outcome-statistics")
+    frame = rows.to_dataframe()
+    assert list(frame.columns) == list(rows.columns) and len(frame) == len(rows)
+    assert sorted(frame["value"]) == sorted(r["value"].toPython() for r in rows)
+    labelled = rows.to_dataframe(labels=True)
+    assert all(not str(v).startswith("https://") for v in labelled["about"])
+
+
+def test_sparql_with_keyword_bindings_and_ask(kg):
+    text = ("PREFIX spk: <https://w3id.org/spinekg/vocab#> "
+            "SELECT ?clinic WHERE { ?clinic a ?kind } ORDER BY ?clinic")
+    rows = kg.sparql(text, kind=URIRef(SPK + "Clinic"))
+    assert len(rows) == 3 and rows.columns == ("clinic",)
+    assert kg.sparql("ASK { ?s ?p ?o }").boolean is True
+    assert kg.sparql("ASK { ?s ?p ?o }", o=Literal("no such literal anywhere")).boolean is False
+    with pytest.raises(QuerySyntaxError, match=r"<query>:1:\d+: SPARQL syntax error"):
+        kg.sparql("SELECT ?x WHERE { ?x }")
+
+
+def test_to_json_is_the_w3c_structure(kg):
+    doc = kg.query("clinics").to_json()
+    assert doc["head"]["vars"] == ["clinic", "place", "country", "offers", "document"]
+    binding = doc["results"]["bindings"][0]
+    assert binding["clinic"]["type"] == "uri"
+    assert kg.sparql("ASK {}").to_json() == {"head": {}, "boolean": True}
+
+
+@pytest.mark.parametrize("text, form", [
+    ("# SELECT in a comment\nASK { ?s ?p ?o }", "ASK"),
+    ('PREFIX x: <urn:SELECT:> INSERT DATA { x:a x:b "SELECT" }', "INSERT"),
+    ("select ?x where { ?x ?y ?z }", "SELECT"),
+])
+def test_query_form_ignores_comments_strings_and_iris(text, form):
+    assert query_form(text) == form
+
+
+def test_bind_values_opens_every_select_group_and_escapes():
+    text = 'SELECT ?a WHERE { { SELECT ?a WHERE { ?a ?p "{ not a brace" } } # { neither\n}'
+    bound = bind_values(text, {"a": Literal('x" } ; DROP ALL ; {\n')})
+    assert bound.count("VALUES (?a)") == 2
+    assert '"x\\" } ; DROP ALL ; {\\n"' in bound
+    assert bind_values(text, {}) == text
+    with pytest.raises(ParameterError, match="not a valid IRI"):
+        values_block({"a": URIRef("urn:x> } DROP ALL { <urn:y")})
+    with pytest.raises(ValueError, match="not a SPARQL variable name"):
+        values_block({"a b": Literal("x")})
+
+
+def test_hostile_literal_is_one_value_on_pyoxigraph(kg):
+    engine = OxigraphEngine.from_graph(kg.graph)
+    text = "SELECT ?s WHERE { ?s ?p ?o FILTER (STR(?o) = ?v) }"
+    for hostile in ['" ) } SELECT * WHERE { ?s ?p ?o } #', '\\" ) }', "a\nb"]:
+        assert len(engine.select(text, {"v": Literal(hostile)})) == 0
+    assert len(engine.select(text, {"v": Literal("Stem Cells Colombia")})) == 1
+    assert len(engine.store) == len(kg.graph)
