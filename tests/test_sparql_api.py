@@ -79,3 +79,13 @@ def test_hostile_literal_is_one_value_on_pyoxigraph(kg):
         assert len(engine.select(text, {"v": Literal(hostile)})) == 0
     assert len(engine.select(text, {"v": Literal("Stem Cells Colombia")})) == 1
     assert len(engine.store) == len(kg.graph)
+
+
+def test_document_titles_name_documents_not_entities(kg):
+    rows = kg.query("documents-mentioning-entity", entity="stem cell therapy")  # also 004's title
+    assert {str(r["document"]).rsplit("/", 1)[-1][:3] for r in rows} == {"000", "002", "003", "004"}
+    claims = kg.query("claims-of-document", document="Stem Cell Therapy")
+    assert len(claims) == len(kg.query("claims-of-document", document="004"))
+    for name in ("California", "located in"):  # each names one entity
+        assert kg.query("find-entity", text=name)
+        kg._entity_index().resolve(name)

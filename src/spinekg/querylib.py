@@ -201,6 +201,7 @@ class EntityIndex:
         self.by_name: dict[str, set[URIRef]] = {}
         self.labels: dict[URIRef, str] = {}
         self.files: dict[str, URIRef] = {}
+        self.titles: dict[str, set[URIRef]] = {}  # document titles name documents only
         self.iris: set[URIRef] = set()
         for row in engine.select(_INDEX_QUERY, source="entity index"):
             entity, name, kind = row["entity"], row["name"], str(row["kind"])
@@ -208,6 +209,9 @@ class EntityIndex:
                 continue
             self.iris.add(entity)
             key = str(name) if kind == "mapping" else _norm(str(name))
+            if kind == "title":  # "Stem Cell Therapy" is 004's title, not a name of the therapy
+                self.titles.setdefault(key, set()).add(entity)
+                continue
             self.by_name.setdefault(key, set()).add(entity)
             if kind == "label":
                 self.labels.setdefault(entity, str(name))
@@ -278,6 +282,9 @@ class EntityIndex:
         prefixed = [iri for name, iri in self.files.items() if name.split("_")[0] == text]
         if len(prefixed) == 1:
             return prefixed[0]
+        titled = self.titles.get(_norm(text), set())
+        if len(titled) == 1:
+            return next(iter(titled))
         try:
             return self.resolve(value, "Document", what="document")
         except UnknownNameError:
