@@ -222,14 +222,11 @@ def locate(document: str, quote: str, corpus: Path | None) -> None:
 
 def _register_commands() -> None:
     """Commands kept in their own modules (the CLI grows by modules, not by one long file)."""
-    import importlib
+    from .cli_query import register as register_query
+    from .cli_server import register as register_server
 
-    for module in ("cli_query", "cli_server"):
-        try:
-            importlib.import_module(f"{__package__}.{module}").register(main)
-        except ModuleNotFoundError as err:
-            if err.name != f"{__package__}.{module}":
-                raise
+    register_query(main)
+    register_server(main)
 
 
 _register_commands()

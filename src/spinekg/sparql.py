@@ -8,8 +8,9 @@
 Every engine returns :class:`Results`: the column names and one dict per row, the values being
 rdflib terms (``None`` when a variable is unbound). Parameter values are bound, never formatted
 into the query text: rdflib gets ``initBindings``, pyoxigraph ``substitutions`` (SEP-0007), and a
-pyoxigraph and remote endpoints a trailing ``VALUES`` block built from the terms' N-Triples
-forms, inlined at the start of the WHERE group (:func:`bind_values`).
+pyoxigraph and remote endpoints ``VALUES`` blocks built from the terms' N-Triples forms, opening
+every group of the query (:func:`bind_values`), so the values reach nested groups, FILTERs and
+sub-queries as ``initBindings`` do.
 
 Results follow the `SPARQL 1.1 Query Results JSON Format <https://www.w3.org/TR/sparql11-results-json/>`_
 in :meth:`Results.to_json`.
@@ -25,7 +26,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDFS, XSD
 from rdflib.term import Node, Variable
 
-from .errors import QuerySyntaxError
+from .errors import ParameterError, QuerySyntaxError
 
 __all__ = [
     "Results", "Engine", "RdflibEngine", "OxigraphEngine", "parse_error", "query_form", "bind_values", "values_block",
@@ -242,65 +243,132 @@ def parse_error(err: Exception, text: str, source: str) -> QuerySyntaxError:
     return QuerySyntaxError(f"SPARQL syntax error: {message}", source)
 
 
-_IRI_FORBIDDEN = re.compile(r'[\x00-\x20<>"{}|^`\\]')
+# ---------------------------------------------------------------------------------------------
+# terms as text: N-Triples forms only (https://www.w3.org/TR/n-triples/#grammar-production-IRIREF)
+
+#: Characters an IRIREF may not contain (plus any whitespace or control character).
+_NOT_IN_IRI = re.compile(r'[<>"{}|^`\\\s\x00-\x20\x7f-\x9f]')
+_LANGTAG = re.compile(r"[A-Za-z]+(?:-[A-Za-z0-9]+)*")
+_VARNAME = re.compile(r"\w+")
+_ECHAR = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r"}
+_ABSOLUTE_IRI = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:\S+")
+
+
+def _iri_text(iri: str, what: str) -> str:
+    """``<iri>``, or :class:`ParameterError` when the IRI contains a character an IRIREF cannot hold."""
+    text = str(iri)
+    bad = _NOT_IN_IRI.search(text)
+    if bad:
+        raise ParameterError(f"{what} {text!r} is not a valid IRI: it contains {bad.group()!r}")
+    return f"<{text}>"
+
+
+def _term_text(term: Node, what: str) -> str:
+    """The N-Triples form of an IRI or a literal (as ``term.n3()``, but always on one line)."""
+    if isinstance(term, URIRef):
+        return _iri_text(term, what)
+    if isinstance(term, Literal):
+        text = '"' + re.sub(r'[\\"\n\r]', lambda m: _ECHAR[m.group()], str(term)) + '"'
+        if term.language:
+            if not _LANGTAG.fullmatch(term.language):
+                raise ParameterError(f"{what}: {term.language!r} is not a language tag")
+            return f"{text}@{term.language}"
+        if term.datatype is not None:
+            return f"{text}^^{_iri_text(term.datatype, f'the datatype of {what}')}"
+        return text
+    raise ParameterError(f"{what}: cannot send {term!r} to a SPARQL endpoint; bind an IRI (URIRef) "
+                         "or a literal (Literal)")
+
+
+def _values_block(bindings: Mapping[str, Node]) -> str:
+    """``VALUES (?a ?b) { (term term) }`` for ``bindings`` (terms checked, names checked)."""
+    names, terms = [], []
+    for name, term in bindings.items():
+        if not isinstance(name, str) or not _VARNAME.fullmatch(name):
+            raise ParameterError(f"{name!r} is not a SPARQL variable name (give it without '?')")
+        names.append(f"?{name}")
+        terms.append(_term_text(term, f"the value of ?{name}"))
+    return f"VALUES ({' '.join(names)}) {{ ({' '.join(terms)}) }}"
+
+
+_VALUES_DATA = re.compile(r"\bVALUES\s*(?:[?$]\w+|\([^()]*\))\s*(\{)", re.IGNORECASE)
+_SUBSELECT = re.compile(r"\s*SELECT\b", re.IGNORECASE)
+
+#: Where a VALUES block was inserted: (index in the text as written, length of the insertion).
+Insertions = list[tuple[int, int]]
+
+
+def _group_starts(text: str) -> list[int]:
+    """Indexes of the ``{`` that open group graph patterns, where a ``VALUES`` block may stand.
+
+    Not the braces of ``VALUES`` data, nor a ``{`` that holds a sub-``SELECT`` (nothing may
+    precede it there; its own WHERE clause gets the block), nor an annotation ``{|``.
+    """
+    blanked = _strip_comments_and_strings(text)
+    data = set()
+    for match in _VALUES_DATA.finditer(blanked):
+        end = blanked.find("}", match.start(1))
+        data.update(range(match.start(1), len(blanked) if end < 0 else end + 1))
+    return [i for i, char in enumerate(blanked)
+            if char == "{" and i not in data and not blanked.startswith("|", i + 1)
+            and not _SUBSELECT.match(blanked, i + 1)]
+
+
+def _bind(text: str, bindings: Mapping[str, Node] | None) -> tuple[str, Insertions]:
+    """The query with the bindings as inline ``VALUES`` blocks, and where they were inserted.
+
+    The block opens every group of the query, on the same line as its ``{`` (so line numbers of
+    syntax errors do not move)::
+
+        WHERE { VALUES (?text) { ("stem cell") } ... { SELECT ... WHERE { VALUES (?text) ... } } }
+
+    This gives the values the scope that rdflib's ``initBindings`` and pyoxigraph's substitutions
+    give them: seen by FILTERs in nested groups and sub-queries, and joined before any GROUP BY.
+    A trailing ``VALUES`` clause would be joined after grouping (multiplying the groups by a value
+    the grouping dropped) and never reach a sub-query. Not reached: ``HAVING`` (no group holds it).
+    A text without any ``{`` gets the block at the end (the server then reports the syntax error).
+    """
+    if not bindings:
+        return text, []
+    block = _values_block(bindings)
+    starts = _group_starts(text)
+    if not starts:
+        return f"{text}\n{block}", [(len(text), len(block) + 1)]
+    insert = f" {block} "
+    parts, previous = [], 0
+    for brace in starts:
+        parts.append(text[previous:brace + 1])
+        parts.append(insert)
+        previous = brace + 1
+    parts.append(text[previous:])
+    return "".join(parts), [(brace + 1, len(insert)) for brace in starts]
+
+
+def _original_index(index: int, insertions: Insertions) -> int:
+    """Where a character of the text as sent stands in the text as written."""
+    shift = 0
+    for at, length in insertions:
+        if index >= at + shift + length:
+            shift += length
+        elif index >= at + shift:
+            return at  # inside a VALUES block: point at where it was inserted
+        else:
+            break
+    return index - shift
 
 
 def bind_values(text: str, bindings: Mapping[str, Node] | None) -> str:
-    """The query with an inline ``VALUES`` block opening its WHERE group and every sub-select's.
+    """The query with ``bindings`` as inline ``VALUES`` blocks opening each of its groups.
 
-    This is how a value reaches an engine without ``initBindings`` (pyoxigraph, a remote
-    endpoint). The block opens each SELECT's group, so the bindings hold for every pattern and
-    FILTER in it, sub-selects included, as with ``initBindings`` or SEP-0007 substitution (a
-    trailing ``VALUES`` would only join after grouping). Each term is written in its N-Triples
-    form (IRIs checked, literals escaped): a value can never become query syntax. pyoxigraph's
-    own SEP-0007 ``substitutions`` would do, but it accepts only projected variables.
+    For engines without ``initBindings`` (pyoxigraph, a remote endpoint); see :func:`_bind`.
+    pyoxigraph's own SEP-0007 ``substitutions`` would do, but it accepts only projected variables.
     """
-    block = values_block(bindings)
-    if not block:
-        return text
-    blanked = _strip_comments_and_strings(text)
-    braces = []
-    for form in re.finditer(r"\b(SELECT|ASK)\b", blanked, re.IGNORECASE):
-        brace = blanked.find("{", form.end())
-        if brace >= 0 and brace + 1 not in braces:
-            braces.append(brace + 1)
-    if not braces:
-        return text + block  # not a query we can bind into; the engine reports the syntax error
-    for position in sorted(braces, reverse=True):
-        text = text[:position] + block + text[position:]
-    return text
+    return _bind(text, bindings)[0]
 
 
-def values_block(bindings: Mapping[str, Node] | None) -> str:
-    """A ``VALUES`` block binding each variable to one term (empty without bindings)."""
-    if not bindings:
-        return ""
-    names, terms = [], []
-    for name, term in bindings.items():
-        if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name):
-            raise ValueError(f"not a SPARQL variable name: {name!r}")
-        if isinstance(term, URIRef):
-            if _IRI_FORBIDDEN.search(str(term)):
-                from .errors import ParameterError
-
-                raise ParameterError(f"{str(term)!r} is not a valid IRI (it contains a space or one of <>\"{{}}|^`\\)")
-            terms.append(f"<{term}>")
-        elif isinstance(term, Literal):
-            terms.append(_literal_nt(term))
-        else:
-            raise TypeError(f"cannot bind {term!r}: bind an IRI or a literal")
-        names.append(f"?{name}")
-    return f"\nVALUES ({' '.join(names)}) {{ ({' '.join(terms)}) }}\n"
-
-
-def _literal_nt(term: Literal) -> str:
-    escaped = (str(term).replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
-               .replace("\r", "\\r"))
-    if term.language:
-        return f'"{escaped}"@{term.language}'
-    if term.datatype is not None and not _IRI_FORBIDDEN.search(str(term.datatype)):
-        return f'"{escaped}"^^<{term.datatype}>'
-    return f'"{escaped}"'
+def values_block(bindings: Mapping[str, Node]) -> str:
+    """``VALUES (?a ?b) { (term term) }`` for ``bindings`` (terms and names checked)."""
+    return _values_block(bindings)
 
 
 def _refuse_update(text: str, source: str) -> None:
