@@ -28,15 +28,6 @@ import time
 from pathlib import Path
 
 
-def _median_time(fn, repeat: int) -> float:
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
-
-
 def _cli_time(args: list[str], env: dict, repeat: int) -> float:
     times = []
     for _ in range(repeat):
@@ -57,6 +48,7 @@ def main() -> None:
     args = parser.parse_args()
 
     import pyoxigraph
+    from bench_load import median_time  # benchmarks/ is on sys.path when run as a script
 
     import spinekg
     from spinekg.querylib import EntityIndex, load_library, run
@@ -78,8 +70,8 @@ def main() -> None:
         start = time.perf_counter()
         answer = kg.query(name, **params)  # first run: parse and translate the query
         first = time.perf_counter() - start
-        rd = _median_time(lambda: run(kg.engine, spec, params, index=rd_index), args.repeat)
-        oxt = _median_time(lambda: run(ox, spec, params, index=ox_index), args.repeat)
+        rd = median_time(lambda: run(kg.engine, spec, params, index=rd_index), args.repeat)
+        oxt = median_time(lambda: run(ox, spec, params, index=ox_index), args.repeat)
         cli_args = [name] + [f"--param={k}={v}" for k, v in params.items()]
         cli = _cli_time(cli_args, env, args.cli_repeat)
         rows.append((name, len(answer), first, rd, oxt, cli))

@@ -75,4 +75,4 @@ def store_cached(key: str, value) -> None:
             if old.name != f"graph-{key}.pickle":
                 old.unlink(missing_ok=True)
     except OSError:
-        pass
+        pass  # a read-only or full cache folder only costs speed: the graph was compiled anyway

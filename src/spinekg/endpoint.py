@@ -444,7 +444,7 @@ class Server:
                 if status == 200 and b"boolean" in data and self.process.poll() is None:
                     return
             except EndpointError:
-                pass
+                pass  # not listening yet: poll again until the deadline
             if time.monotonic() > deadline:
                 raise EndpointError(f"the Oxigraph server did not answer at {self.query_url} within "
                                     f"{self.startup_timeout:g} s")
