@@ -30,6 +30,7 @@ class KnowledgeGraph:
         self._data = data
         self._engine = None
         self._index = None
+        self._tops = None
 
     @property
     def data(self) -> Graph:
@@ -97,6 +98,101 @@ class KnowledgeGraph:
     def sparql(self, text: str, **bindings):
         """Run a SPARQL SELECT or ASK query; keyword arguments bind variables to RDF terms."""
         return self.engine.select(text, bindings)
+
+    # traversal (see spinekg.traversal) ----------------------------------------------------------
+    def entity(self, name, *, strict: bool = False):
+        """The entity named by a label, synonym, CURIE or IRI (``"PRP"``, ``"spk:BackPain"``).
+
+        Returns ``None`` when nothing matches, unless ``strict`` (then
+        :class:`~spinekg.errors.UnknownNameError`); an ambiguous name always raises
+        :class:`~spinekg.errors.AmbiguousNameError` listing the candidates.
+        """
+        from rdflib import URIRef
+
+        from .errors import UnknownNameError
+        from .traversal import Entity
+
+        if isinstance(name, Entity):
+            return name
+        if isinstance(name, URIRef) and (name, None, None) in self.graph:
+            return Entity(self, name)
+        try:
+            return Entity(self, self._entity_index().resolve(str(name)))
+        except UnknownNameError:
+            if strict:
+                raise
+            return None
+
+    def treatments(self):
+        """Every treatment (spk:Treatment and the classes below it), by label."""
+        return self._below(self._vocab("Treatment"))
+
+    def pathologies(self):
+        """Every pathology (spk:Pathology and the classes below it), by label."""
+        return self._below(self._vocab("Pathology"))
+
+    def claims(self, subject=None, predicate=None, object=None, document=None, modality: str | None = None,
+               negated: bool | None = None):
+        """Claims filtered by subject, predicate, object (names, CURIEs, IRIs or entities), document,
+        modality (``"asserted"``/``"hedged"``) and negation; sorted by document and offset."""
+        from .traversal import Claim, iter_claims
+
+        resolved = {}
+        for key, value in (("subject", subject), ("object", object)):
+            resolved[key] = None if value is None else self.entity(value, strict=True).iri
+        pred = None if predicate is None else self._predicate(predicate)
+        doc = None if document is None else self._entity_index().document(str(getattr(document, "iri", document)))
+        found = iter_claims(self, resolved["subject"], pred, resolved["object"], doc, modality, negated)
+        return sorted(found, key=Claim._sort_key)
+
+    def _vocab(self, name: str):
+        from .namespaces import SPK
+
+        return SPK[name]
+
+    def _below(self, top):
+        from rdflib.namespace import RDFS
+
+        from .traversal import Entity
+
+        found = set(self.graph.transitive_subjects(RDFS.subClassOf, top))
+        return sorted((Entity(self, n) for n in found), key=lambda e: (e.label.casefold(), str(e.iri)))
+
+    def _predicate(self, predicate):
+        """A relation by label ("has mechanism"), local name ("hasMechanism"), CURIE or IRI."""
+        from rdflib import URIRef
+
+        from .errors import UnknownNameError
+        from .namespaces import RDF, SPK
+
+        if isinstance(predicate, URIRef):
+            return predicate
+        text = str(getattr(predicate, "iri", predicate))
+        if text.startswith(("http://", "https://")):
+            return URIRef(text)
+        if text.isidentifier() and (SPK[text], RDF.type, None) in self.graph:
+            return SPK[text]
+        iri = self._entity_index().resolve(text, what="relation")
+        if not self._is_relation(iri):
+            raise UnknownNameError(f"{text!r} names {iri}, which is not a relation")
+        return iri
+
+    def _is_relation(self, predicate) -> bool:
+        """Whether a predicate is a relation between entities (not a label, type or provenance link)."""
+        from rdflib.namespace import OWL, RDF, RDFS
+
+        return predicate == RDFS.subClassOf or (predicate, RDF.type, OWL.ObjectProperty) in self.graph
+
+    def _category(self, node):
+        if self._tops is None:
+            from .stats import top_categories
+
+            self._tops = set(top_categories(self.graph))
+        from .stats import entity_category
+
+        if node in self._tops:
+            return node
+        return entity_category(self.graph, node, self._tops)
 
     def _entity_index(self):
         if self._index is None:

@@ -175,7 +175,7 @@ SELECT ?entity ?name ?kind WHERE {
   UNION { ?entity skos:altLabel ?name BIND("synonym" AS ?kind) }
   UNION { ?entity spk:fileName ?name BIND("file" AS ?kind) }
   UNION { ?entity schema:name ?name BIND("title" AS ?kind) }
-  UNION { ?entity skos:exactMatch ?name BIND("mapping" AS ?kind) }
+  UNION { ?entity skos:exactMatch|skos:closeMatch ?name BIND("mapping" AS ?kind) }
   FILTER NOT EXISTS { ?entity a spk:Claim }
 }
 """

@@ -1,0 +1,283 @@
+"""Walk the knowledge graph in Python: entities, their neighbours and the claims behind each edge.
+
+:class:`Entity` and :class:`Claim` are small views over ``kg.graph``: every attribute is read
+from the graph when asked, nothing is copied, so a changed graph is seen at once. Entities are
+looked up by label, synonym, IRI or CURIE (:meth:`KnowledgeGraph.entity`); claims are filtered by
+subject, predicate, object, document, modality and negation (:meth:`KnowledgeGraph.claims`).
+Domain views read like the domain: ``kg.entity("PRP").mechanisms``, ``.cell_sources``,
+``.indications``, ``.risks``, ``.regulatory_status``; ``kg.entity("back pain").treatments``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Iterator
+
+from rdflib import Literal, URIRef
+from rdflib.term import Node
+
+from .namespaces import BIOLINK, OA, PROV, RDF, RDFS, SKOS, SPK
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .kg import KnowledgeGraph
+
+__all__ = ["Entity", "Claim"]
+
+IRI = URIRef
+
+_MAPPINGS = (SKOS.exactMatch, SKOS.closeMatch, SKOS.broadMatch, SKOS.narrowMatch, SKOS.relatedMatch)
+_DIRECTIONS = ("out", "in", "both")
+
+
+def _label(graph, node: Node) -> str:
+    best = None
+    for label in graph.objects(node, RDFS.label):
+        if best is None or (getattr(label, "language", None) == "en" and best.language != "en"):
+            best = label
+    return str(best) if best is not None else str(node)
+
+
+@dataclass(frozen=True)
+class Entity:
+    """An entity of the graph (a class of the ontology or an individual), by its IRI."""
+
+    kg: "KnowledgeGraph"
+    iri: IRI
+
+    def __repr__(self) -> str:
+        return f"<Entity {self.label!r} {self.curie}>"
+
+    def __str__(self) -> str:
+        return self.label
+
+    @property
+    def label(self) -> str:
+        """The ``rdfs:label`` (English preferred), else the IRI."""
+        return _label(self.kg.graph, self.iri)
+
+    @property
+    def curie(self) -> str:
+        from .sparql import curie
+
+        return curie(self.iri)
+
+    @property
+    def category(self) -> "Entity | None":
+        """The upper category (treatment, pathology, anatomical entity, ...)."""
+        top = self.kg._category(self.iri)
+        return Entity(self.kg, top) if top is not None else None
+
+    @property
+    def synonyms(self) -> list[str]:
+        return sorted(str(s) for s in self.kg.graph.objects(self.iri, SKOS.altLabel))
+
+    @property
+    def mappings(self) -> list[str]:
+        """External ontology IRIs (skos:exactMatch, closeMatch, ...), sorted."""
+        return sorted(str(m) for p in _MAPPINGS for m in self.kg.graph.objects(self.iri, p))
+
+    def neighbors(self, predicate: str | URIRef | None = None, direction: str = "out") -> list["Entity"]:
+        """Entities linked by a direct edge (any predicate, or one given by name, CURIE or IRI)."""
+        if direction not in _DIRECTIONS:
+            raise ValueError(f"direction must be one of {', '.join(_DIRECTIONS)}, not {direction!r}")
+        pred = self.kg._predicate(predicate) if predicate is not None else None
+        graph, found = self.kg.graph, set()
+        if direction in ("out", "both"):
+            found.update(o for p, o in graph.predicate_objects(self.iri)
+                         if isinstance(o, URIRef) and (pred is None or p == pred) and self.kg._is_relation(p))
+        if direction in ("in", "both"):
+            found.update(s for s, p in graph.subject_predicates(self.iri)
+                         if isinstance(s, URIRef) and (pred is None or p == pred) and self.kg._is_relation(p))
+        return sorted((Entity(self.kg, n) for n in found), key=lambda e: (e.label.casefold(), str(e.iri)))
+
+    def claims(self, **filters) -> list["Claim"]:
+        """Claims with this entity as subject or object (filters as :meth:`KnowledgeGraph.claims`)."""
+        return sorted({*self.kg.claims(subject=self.iri, **filters), *self.kg.claims(object=self.iri, **filters)},
+                      key=Claim._sort_key)
+
+    def documents(self) -> list["Entity"]:
+        """The documents that make a claim about this entity."""
+        return sorted({c.document for c in self.claims()}, key=lambda d: str(d.iri))
+
+    # domain views ------------------------------------------------------------------------------
+    def _out(self, *predicates: URIRef) -> list["Entity"]:
+        return sorted({e for p in predicates for e in self.neighbors(p)}, key=lambda e: (e.label.casefold(), str(e.iri)))
+
+    def _in(self, *predicates: URIRef) -> list["Entity"]:
+        return sorted({e for p in predicates for e in self.neighbors(p, "in")},
+                      key=lambda e: (e.label.casefold(), str(e.iri)))
+
+    @property
+    def mechanisms(self) -> list["Entity"]:
+        return self._out(SPK.hasMechanism)
+
+    @property
+    def effects(self) -> list["Entity"]:
+        return self._out(SPK.hasTherapeuticEffect)
+
+    @property
+    def cell_sources(self) -> list["Entity"]:
+        return self._out(SPK.hasCellSource)
+
+    @property
+    def indications(self) -> list["Entity"]:
+        """What a treatment is said to treat."""
+        return self._out(SPK.treats)
+
+    @property
+    def risks(self) -> list["Entity"]:
+        """Risks and reported adverse events of a treatment."""
+        return self._out(SPK.hasRisk, SPK.hasReportedAdverseEvent)
+
+    @property
+    def regulatory_status(self) -> list["Entity"]:
+        return self._out(SPK.hasRegulatoryStatus)
+
+    @property
+    def treatments(self) -> list["Entity"]:
+        """What is said to treat a pathology."""
+        return self._in(SPK.treats)
+
+    @property
+    def anatomy(self) -> list["Entity"]:
+        """Anatomy a pathology affects or a treatment targets."""
+        return self._out(SPK.affects, SPK.targetsAnatomy)
+
+    @property
+    def causes(self) -> list["Entity"]:
+        return self._in(SPK.causes)
+
+    @property
+    def symptoms(self) -> list["Entity"]:
+        return self._out(SPK.hasSymptom)
+
+    @property
+    def broader(self) -> list["Entity"]:
+        """Direct superclasses (rdfs:subClassOf)."""
+        return self._out(RDFS.subClassOf)
+
+    @property
+    def narrower(self) -> list["Entity"]:
+        return self._in(RDFS.subClassOf)
+
+
+@dataclass(frozen=True)
+class Claim:
+    """One claim: a document's statement of ``subject predicate object`` and its provenance."""
+
+    kg: "KnowledgeGraph"
+    iri: IRI
+
+    def __repr__(self) -> str:
+        neg = "NOT " if self.negated else ""
+        return f"<Claim {self.subject.label} {neg}{self.predicate_label} {self.object_label} ({self.document.label[:3]})>"
+
+    def _value(self, predicate: URIRef):
+        return self.kg.graph.value(self.iri, predicate)
+
+    @property
+    def subject(self) -> Entity:
+        return Entity(self.kg, self._value(RDF.subject))
+
+    @property
+    def predicate(self) -> URIRef:
+        return self._value(RDF.predicate)
+
+    @property
+    def predicate_label(self) -> str:
+        return _label(self.kg.graph, self.predicate)
+
+    @property
+    def object(self) -> "Entity | Literal":
+        value = self._value(RDF.object)
+        return Entity(self.kg, value) if isinstance(value, URIRef) else value
+
+    @property
+    def object_label(self) -> str:
+        value = self.object
+        return value.label if isinstance(value, Entity) else str(value)
+
+    @property
+    def document(self) -> Entity:
+        return Entity(self.kg, self._value(SPK.statedIn))
+
+    @property
+    def quote(self) -> str:
+        return str(self._value(BIOLINK.supporting_text))
+
+    def _selector(self, which: URIRef) -> int | None:
+        span = self._value(PROV.wasDerivedFrom)
+        for selector in self.kg.graph.objects(span, OA.hasSelector):
+            value = self.kg.graph.value(selector, which)
+            if value is not None:
+                return int(value)
+        return None
+
+    @property
+    def start(self) -> int | None:
+        """Offset of the quote's first character in the document text (0-based, code points)."""
+        return self._selector(OA.start)
+
+    @property
+    def end(self) -> int | None:
+        """Offset just after the quote (exclusive)."""
+        return self._selector(OA.end)
+
+    @property
+    def modality(self) -> str:
+        """``asserted`` or ``hedged``."""
+        return _label(self.kg.graph, self._value(SPK.modality))
+
+    @property
+    def negated(self) -> bool:
+        return bool(self._value(BIOLINK.negated).toPython())
+
+    @property
+    def attributed_to(self) -> "Entity | str | None":
+        """The named source of a third-party claim (an entity), the cue of an unnamed one, or ``None``."""
+        source = self._value(PROV.hadPrimarySource)
+        if source is not None:
+            return Entity(self.kg, source)
+        if self._value(SPK.attribution) == SPK.ThirdPartyAttributed:
+            cue = self._value(SPK.attributionCue)
+            return str(cue) if cue is not None else "third party"
+        return None
+
+    @staticmethod
+    def _sort_key(claim: "Claim"):
+        return (str(claim.kg.graph.value(claim.iri, SPK.statedIn)), claim.start or 0, str(claim.iri))
+
+
+def iter_claims(kg: "KnowledgeGraph", subject=None, predicate=None, object=None, document=None,
+                modality: str | None = None, negated: bool | None = None) -> Iterator[Claim]:
+    """Claims matching the given filters (IRIs already resolved)."""
+    graph = kg.graph
+    if subject is not None:
+        candidates = graph.subjects(RDF.subject, subject)
+    elif object is not None:
+        candidates = graph.subjects(RDF.object, object)
+    elif document is not None:
+        candidates = graph.subjects(SPK.statedIn, document)
+    elif predicate is not None:
+        candidates = graph.subjects(RDF.predicate, predicate)
+    else:
+        candidates = graph.subjects(RDF.type, SPK.Claim)
+    want_modality = {"asserted": SPK.Asserted, "hedged": SPK.Hedged}.get(modality) if modality else None
+    if modality and want_modality is None:
+        raise ValueError(f"modality must be 'asserted' or 'hedged', not {modality!r}")
+    for node in set(candidates):
+        if (node, RDF.type, SPK.Claim) not in graph:
+            continue
+        if subject is not None and (node, RDF.subject, subject) not in graph:
+            continue
+        if predicate is not None and (node, RDF.predicate, predicate) not in graph:
+            continue
+        if object is not None and (node, RDF.object, object) not in graph:
+            continue
+        if document is not None and (node, SPK.statedIn, document) not in graph:
+            continue
+        if want_modality is not None and (node, SPK.modality, want_modality) not in graph:
+            continue
+        if negated is not None and bool(graph.value(node, BIOLINK.negated).toPython()) != negated:
+            continue
+        yield Claim(kg, node)

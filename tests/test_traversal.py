@@ -1,0 +1,123 @@
+"""The traversal API on the shipped graph: entities, their real neighbours, claims and provenance."""
+
+from __future__ import annotations
+
+import pytest
+from rdflib import URIRef
+
+from spinekg.errors import AmbiguousNameError, UnknownNameError
+from spinekg.namespaces import BIOLINK, RDF, SPK
+
+from conftest import corpus_dir
+
+
+def names(entities) -> list[str]:
+    return [str(e.iri).rsplit("#", 1)[-1].rsplit("/", 1)[-1] for e in entities]
+
+
+def test_entity_by_label_synonym_curie_and_iri(kg):
+    prp = kg.entity("PRP")
+    assert prp.iri == SPK.PlateletRichPlasmaTherapy
+    for name in ("platelet-rich plasma therapy", "spk:PlateletRichPlasmaTherapy", str(SPK.PlateletRichPlasmaTherapy),
+                 SPK.PlateletRichPlasmaTherapy, "MESH:D053657"):
+        assert kg.entity(name) == prp
+    assert prp.label == "platelet-rich plasma therapy"
+    assert prp.category.iri == SPK.Treatment
+    assert "PRP" in prp.synonyms
+    assert prp.mappings == ["http://id.nlm.nih.gov/mesh/D053657"]
+
+
+def test_unknown_and_ambiguous_names(kg):
+    assert kg.entity("no such thing") is None
+    with pytest.raises(UnknownNameError, match="did you mean"):
+        kg.entity("platelet rich plasma therapi", strict=True)
+    with pytest.raises(AmbiguousNameError, match="bone marrow concentrate"):
+        kg.entity("bone marrow concentrate")
+
+
+def test_domain_views_of_prp(kg):
+    prp = kg.entity("PRP")
+    assert names(prp.mechanisms) == ["AntiInflammatoryEffect", "GrowthFactorRelease", "CellNourishment", "TissueRepair"]
+    assert names(prp.cell_sources) == ["AutologousBlood"]
+    assert "DegenerativeDiscDisease" in names(prp.indications)
+    assert prp.risks == []
+
+
+def test_views_are_the_direct_edges(kg):
+    g = kg.graph
+    for entity in (kg.entity("stem cell therapy"), kg.entity("PRP"), kg.entity("bone marrow stem cell therapy")):
+        assert {e.iri for e in entity.mechanisms} == set(g.objects(entity.iri, SPK.hasMechanism))
+        assert {e.iri for e in entity.indications} == set(g.objects(entity.iri, SPK.treats))
+        assert {e.iri for e in entity.risks} == (set(g.objects(entity.iri, SPK.hasRisk))
+                                                 | set(g.objects(entity.iri, SPK.hasReportedAdverseEvent)))
+    back_pain = kg.entity("back pain")
+    assert {e.iri for e in back_pain.treatments} == set(g.subjects(SPK.treats, SPK.BackPain))
+    assert "ComputerizedSpinalAdjustment" in names(back_pain.treatments)
+
+
+def test_regulatory_status_of_stem_cell_therapy(kg):
+    statuses = kg.entity("stem cell therapy").regulatory_status
+    assert names(statuses) == ["Status003StemCellsApproved", "Status003StemCellsNotApprovedOtherUses"]
+    assert names(kg.entity("bone marrow stem cell therapy").regulatory_status) == ["Status003BoneMarrowNotApproved"]
+
+
+def test_neighbors_by_predicate_and_direction(kg):
+    neck_pain = kg.entity("neck pain")
+    causes_in = neck_pain.neighbors("causes", direction="in")
+    assert {e.iri for e in causes_in} == set(kg.graph.subjects(SPK.causes, SPK.NeckPain))
+    out = neck_pain.neighbors("causes")
+    assert {e.iri for e in out} == set(kg.graph.objects(SPK.NeckPain, SPK.causes))
+    both = neck_pain.neighbors(direction="both")
+    assert set(causes_in) <= set(both) and set(out) <= set(both)
+    assert all(isinstance(e.iri, URIRef) for e in both)
+    with pytest.raises(ValueError, match="direction"):
+        neck_pain.neighbors(direction="sideways")
+
+
+def test_claims_carry_quote_offsets_and_qualifiers(kg):
+    claims = kg.claims(subject="PRP", predicate="has mechanism")
+    assert len(claims) == 5
+    texts = {p.stem: p.read_text(encoding="utf-8") for p in corpus_dir().glob("*.txt")}
+    for claim in claims:
+        assert claim.subject.iri == SPK.PlateletRichPlasmaTherapy
+        assert claim.predicate == SPK.hasMechanism
+        file = claim.document.iri.rsplit("/", 1)[-1]
+        assert texts[file][claim.start:claim.end] == claim.quote
+    hedged = [c for c in claims if c.modality == "hedged"]
+    assert {c.document.iri.rsplit("/", 1)[-1][:3] for c in hedged} == {"000", "004"}
+    assert kg.claims(subject="PRP", predicate="spk:hasMechanism", modality="hedged") == hedged
+
+
+def test_claim_filters_match_an_independent_count(kg):
+    g = kg.graph
+    all_claims = set(g.subjects(RDF.type, SPK.Claim))
+    assert len(kg.claims()) == len(all_claims) == 784
+    negated = {c for c in all_claims if g.value(c, BIOLINK.negated).toPython()}
+    assert {c.iri for c in kg.claims(negated=True)} == negated
+    doc = URIRef("https://w3id.org/spinekg/id/doc/003_ce75392af366c0c5")
+    in_003 = {c for c in all_claims if (c, SPK.statedIn, doc) in g}
+    assert {c.iri for c in kg.claims(document="003")} == in_003
+    assert {c.iri for c in kg.claims(document="003", modality="hedged")} == {
+        c for c in in_003 if (c, SPK.modality, SPK.Hedged) in g}
+    with pytest.raises(ValueError, match="modality"):
+        kg.claims(modality="sure")
+
+
+def test_attribution(kg):
+    mayo = [c for c in kg.claims(document="000") if c.attributed_to is not None]
+    assert {str(getattr(c.attributed_to, "label", c.attributed_to)) for c in mayo} >= {"Mayo Clinic"}
+    assert all(c.attributed_to is None for c in kg.claims(document="000", subject="PRP"))
+
+
+def test_entity_claims_and_documents(kg):
+    ddd = kg.entity("degenerative disc disease")
+    claims = ddd.claims()
+    assert claims and all(SPK.DegenerativeDiscDisease in (c.subject.iri, getattr(c.object, "iri", None)) for c in claims)
+    assert [d.iri.rsplit("/", 1)[-1][:3] for d in ddd.documents()] == ["002", "003", "004"]
+
+
+def test_lists_of_treatments_and_pathologies(kg):
+    treatments = kg.treatments()
+    assert kg.entity("PRP") in treatments and kg.entity("back pain") not in treatments
+    assert kg.entity("back pain") in kg.pathologies()
+    assert all(t.category.iri == SPK.Treatment for t in treatments)
