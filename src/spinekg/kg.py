@@ -145,6 +145,13 @@ class KnowledgeGraph:
         found = iter_claims(self, resolved["subject"], pred, resolved["object"], doc, modality, negated)
         return sorted(found, key=Claim._sort_key)
 
+    def to_networkx(self, view: str = "entities"):
+        """A networkx ``MultiDiGraph``: ``entities`` (edges carry their claims), ``claims`` or
+        ``rdf`` (lossless); see :mod:`spinekg.nxgraph`."""
+        from .nxgraph import to_networkx
+
+        return to_networkx(self, view)
+
     def _vocab(self, name: str):
         from .namespaces import SPK
 
