@@ -6,7 +6,7 @@ import pytest
 from rdflib import URIRef
 
 from spinekg.errors import AmbiguousNameError, UnknownNameError
-from spinekg.namespaces import BIOLINK, RDF, SPK
+from spinekg.namespaces import BIOLINK, RDF, RDFS, SPK
 
 from conftest import corpus_dir
 
@@ -121,3 +121,22 @@ def test_lists_of_treatments_and_pathologies(kg):
     assert kg.entity("PRP") in treatments and kg.entity("back pain") not in treatments
     assert kg.entity("back pain") in kg.pathologies()
     assert all(t.category.iri == SPK.Treatment for t in treatments)
+
+
+def test_paths_between_real_entities(kg):
+    paths = kg.paths("PRP", "neck pain", max_length=2)
+    assert paths and all(len(p) <= 2 for p in paths)
+    assert [len(p) for p in paths] == sorted(len(p) for p in paths)
+    for path in paths:
+        nodes = {path[0].subject.iri, path[0].object.iri}
+        for step in path:
+            assert (step.subject.iri, step.predicate, step.object.iri) in kg.graph
+        assert SPK.PlateletRichPlasmaTherapy in nodes
+        assert SPK.NeckPain in {path[-1].subject.iri, path[-1].object.iri}
+    via_chronic = [[(s.subject.iri, s.predicate, s.object.iri) for s in p] for p in paths]
+    assert [(SPK.PlateletRichPlasmaTherapy, SPK.treats, SPK.ChronicNeckPain),
+            (SPK.ChronicNeckPain, RDFS.subClassOf, SPK.NeckPain)] in via_chronic
+    assert kg.paths("PRP", "neck pain", max_length=1) == []  # PRP is not said to treat neck pain itself
+    with pytest.raises(ValueError, match="max_length"):
+        kg.paths("PRP", "neck pain", max_length=0)
+    assert "is a" in repr(paths)

@@ -145,6 +145,13 @@ class KnowledgeGraph:
         found = iter_claims(self, resolved["subject"], pred, resolved["object"], doc, modality, negated)
         return sorted(found, key=Claim._sort_key)
 
+    def paths(self, a, b, max_length: int = 3):
+        """Paths of direct edges between two entities (names, CURIEs, IRIs or entities), shortest
+        first; each path is a list of :class:`~spinekg.traversal.Step` (subject, predicate, object)."""
+        from .traversal import find_paths
+
+        return find_paths(self, self.entity(a, strict=True), self.entity(b, strict=True), max_length)
+
     def to_networkx(self, view: str = "entities"):
         """A networkx ``MultiDiGraph``: ``entities`` (edges carry their claims), ``claims`` or
         ``rdf`` (lossless); see :mod:`spinekg.nxgraph`."""

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 from rdflib import Graph, URIRef
 
 from .namespaces import BIOLINK, OA, OWL, PROV, RDF, RDFS, SKOS, SPK
+from .traversal import _label
 
 if TYPE_CHECKING:  # pragma: no cover
     import networkx
@@ -60,14 +61,6 @@ def to_rdf(nx_graph) -> Graph:
     for s, o, p in nx_graph.edges(keys=True):
         graph.add((s, p, o))
     return graph
-
-
-def _label(graph: Graph, node) -> str:
-    best = None
-    for label in graph.objects(node, RDFS.label):
-        if best is None or (getattr(label, "language", None) == "en" and best.language != "en"):
-            best = label
-    return str(best) if best is not None else str(node)
 
 
 def _relations(graph: Graph) -> set[URIRef]:

@@ -21,7 +21,7 @@ from .namespaces import BIOLINK, OA, PROV, RDF, RDFS, SKOS, SPK
 if TYPE_CHECKING:  # pragma: no cover
     from .kg import KnowledgeGraph
 
-__all__ = ["Entity", "Claim"]
+__all__ = ["Entity", "Claim", "Step", "find_paths"]
 
 IRI = URIRef
 
@@ -29,12 +29,16 @@ _MAPPINGS = (SKOS.exactMatch, SKOS.closeMatch, SKOS.broadMatch, SKOS.narrowMatch
 _DIRECTIONS = ("out", "in", "both")
 
 
+_BUILTIN_LABELS = {RDFS.subClassOf: "is a", RDF.type: "instance of"}
+
+
 def _label(graph, node: Node) -> str:
+    """The ``rdfs:label`` of a node (English preferred), else a name for RDF's own terms, else the IRI."""
     best = None
     for label in graph.objects(node, RDFS.label):
         if best is None or (getattr(label, "language", None) == "en" and best.language != "en"):
             best = label
-    return str(best) if best is not None else str(node)
+    return str(best) if best is not None else _BUILTIN_LABELS.get(node, str(node))
 
 
 @dataclass(frozen=True)
@@ -281,3 +285,52 @@ def iter_claims(kg: "KnowledgeGraph", subject=None, predicate=None, object=None,
         if negated is not None and bool(graph.value(node, BIOLINK.negated).toPython()) != negated:
             continue
         yield Claim(kg, node)
+
+
+@dataclass(frozen=True)
+class Step:
+    """One edge of a path: ``subject predicate object`` as stated in the graph (direction kept)."""
+
+    subject: Entity
+    predicate: URIRef
+    object: Entity
+
+    def __repr__(self) -> str:
+        return f"({self.subject.label} —{_label(self.subject.kg.graph, self.predicate)}→ {self.object.label})"
+
+
+def find_paths(kg: "KnowledgeGraph", a: Entity, b: Entity, max_length: int = 3) -> list[list[Step]]:
+    """Simple paths of at most ``max_length`` direct edges from ``a`` to ``b``, either direction.
+
+    Edges may be walked against their direction (a treatment and a condition are linked through
+    what treats what); each step keeps the edge as the graph states it. Shortest paths first.
+    """
+    if max_length < 1:
+        raise ValueError(f"max_length must be at least 1, not {max_length}")
+    nx_graph = kg.to_networkx("entities")
+    if a.iri not in nx_graph or b.iri not in nx_graph:
+        return []
+    adjacent: dict[URIRef, list[tuple[URIRef, URIRef, bool]]] = {}
+    for s, o, p in nx_graph.edges(keys=True):
+        adjacent.setdefault(s, []).append((o, p, True))
+        adjacent.setdefault(o, []).append((s, p, False))
+    found: list[list[tuple[URIRef, URIRef, URIRef]]] = []
+
+    def walk(node: URIRef, visited: list[URIRef], steps: list[tuple[URIRef, URIRef, URIRef]]) -> None:
+        if node == b.iri:
+            found.append(list(steps))
+            return
+        if len(steps) == max_length:
+            return
+        for other, predicate, forward in adjacent.get(node, ()):
+            if other in visited:
+                continue
+            steps.append((node, predicate, other) if forward else (other, predicate, node))
+            visited.append(other)
+            walk(other, visited, steps)
+            visited.pop()
+            steps.pop()
+
+    walk(a.iri, [a.iri], [])
+    found.sort(key=lambda path: (len(path), [tuple(map(str, step)) for step in path]))
+    return [[Step(Entity(kg, s), p, Entity(kg, o)) for s, p, o in path] for path in found]
