@@ -140,3 +140,24 @@ def test_paths_between_real_entities(kg):
     with pytest.raises(ValueError, match="max_length"):
         kg.paths("PRP", "neck pain", max_length=0)
     assert "is a" in repr(paths)
+
+
+def test_subgraph_around_an_entity(kg):
+    sub = kg.subgraph("PRP", depth=1)
+    view, full = sub.to_networkx(), kg.to_networkx()
+    expected = {SPK.PlateletRichPlasmaTherapy} | set(full.successors(SPK.PlateletRichPlasmaTherapy)) | set(
+        full.predecessors(SPK.PlateletRichPlasmaTherapy))
+    assert set(view.nodes) == expected
+    assert {(s, o, k) for s, o, k in view.edges(keys=True)} == {
+        (s, o, k) for s, o, k in full.edges(keys=True) if s in expected and o in expected}
+    for s, o, k, data in view.edges(keys=True, data=True):
+        assert data["claims"] == full.edges[s, o, k]["claims"]  # every claim of a kept edge came along
+    assert sub.entity("PRP").category.label == "treatment"
+    assert [e.iri for e in sub.entity("PRP").mechanisms] == [e.iri for e in kg.entity("PRP").mechanisms]
+    for claim in sub.claims():
+        assert claim.quote and claim.document.label and claim.start is not None
+    assert len(sub.graph) < len(kg.graph) / 4
+    assert set(kg.subgraph("PRP", depth=0).to_networkx().nodes) <= {SPK.PlateletRichPlasmaTherapy}
+    assert len(kg.subgraph("PRP", depth=2).to_networkx()) > len(view)
+    with pytest.raises(UnknownNameError):
+        kg.subgraph("no such entity")

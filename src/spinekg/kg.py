@@ -23,7 +23,7 @@ class KnowledgeGraph:
     """
 
     def __init__(self, graph: Graph, ontology: Graph, report: BuildReport | None = None,
-                 data: Graph | None = None):
+                 data: Graph | None = None, parent: "KnowledgeGraph | None" = None):
         self.graph = graph
         self.ontology = ontology
         self.report = report
@@ -31,6 +31,7 @@ class KnowledgeGraph:
         self._engine = None
         self._index = None
         self._tops = None
+        self.parent = parent  # the graph a subgraph was cut from (categories are looked up there)
 
     @property
     def data(self) -> Graph:
@@ -197,7 +198,16 @@ class KnowledgeGraph:
 
         return predicate == RDFS.subClassOf or (predicate, RDF.type, OWL.ObjectProperty) in self.graph
 
+    def subgraph(self, around, depth: int = 2) -> "KnowledgeGraph":
+        """A smaller knowledge graph: the entities within ``depth`` edges of ``around``, the edges
+        and claims between them and the claims' provenance (every exporter accepts it)."""
+        from .traversal import extract_subgraph
+
+        return extract_subgraph(self, self.entity(around, strict=True), depth)
+
     def _category(self, node):
+        if self.parent is not None:
+            return self.parent._category(node)
         if self._tops is None:
             from .stats import top_categories
 

@@ -1,6 +1,7 @@
 """The knowledge graph as a networkx ``MultiDiGraph`` (https://networkx.org), in three views.
 
-* ``entities``: one node per entity (IRI) with ``label``, ``category``, ``category_iri``,
+* ``entities``: one node per entity (IRI; not the claims, the source pages or their snapshots and
+  spans, which are provenance) with ``label``, ``category``, ``category_iri``,
   ``synonyms`` and ``mappings``; one edge per direct relation ``s p o`` (object properties and
   ``rdfs:subClassOf`` between named entities), keyed by the predicate IRI, carrying ``predicate``,
   ``label``, ``claims`` (how many claims support it), ``documents``, ``modalities``, ``negated``
@@ -96,11 +97,21 @@ def _document_name(g: Graph, doc) -> str:
 def _entity_view(kg, out, claims: dict) -> None:
     g = kg.graph
     relations = _relations(g)
-    claim_nodes = set(g.subjects(RDF.type, SPK.Claim))
+    # The provenance layer is not part of this view: claims, the source pages and their snapshots
+    # and spans (the pages are in each edge's ``documents``), qualifier values.
+    hidden = {SPK.Claim, SPK.ClaimQualifierValue}
+    keep: dict = {}
+
+    def shown(node) -> bool:
+        if node not in keep:
+            top = kg._category(node)
+            keep[node] = (top is not None and top not in hidden and (node, RDF.type, SPK.WebPage) not in g)
+        return keep[node]
+
     for s, p, o in g:
         if p not in relations or not isinstance(s, URIRef) or not isinstance(o, URIRef):
             continue
-        if s in claim_nodes or o in claim_nodes:
+        if not (shown(s) and shown(o)):
             continue
         for node in (s, o):
             if node not in out:

@@ -21,7 +21,7 @@ from .namespaces import BIOLINK, OA, PROV, RDF, RDFS, SKOS, SPK
 if TYPE_CHECKING:  # pragma: no cover
     from .kg import KnowledgeGraph
 
-__all__ = ["Entity", "Claim", "Step", "find_paths"]
+__all__ = ["Entity", "Claim", "Step", "find_paths", "extract_subgraph"]
 
 IRI = URIRef
 
@@ -334,3 +334,58 @@ def find_paths(kg: "KnowledgeGraph", a: Entity, b: Entity, max_length: int = 3) 
     walk(a.iri, [a.iri], [])
     found.sort(key=lambda path: (len(path), [tuple(map(str, step)) for step in path]))
     return [[Step(Entity(kg, s), p, Entity(kg, o)) for s, p, o in path] for path in found]
+
+
+def extract_subgraph(kg: "KnowledgeGraph", center: Entity, depth: int = 2) -> "KnowledgeGraph":
+    """The part of ``kg`` within ``depth`` direct edges of ``center`` (either direction).
+
+    It holds the entities found, every direct edge between them, their labels, synonyms, types and
+    mappings, and the claims between them with their whole provenance (spans, selectors,
+    documents, sources), so every exporter and query works on it. The parent's ontology stays
+    attached for categories and labels; ``graph`` holds only the extracted triples.
+    """
+    import networkx as nx
+    from rdflib import Graph
+
+    from .kg import KnowledgeGraph
+    from .namespaces import bind_prefixes
+
+    if depth < 0:
+        raise ValueError(f"depth must be 0 or more, not {depth}")
+    entities_view = kg.to_networkx("entities")
+    keep = {center.iri}
+    if center.iri in entities_view:
+        keep = set(nx.single_source_shortest_path_length(entities_view.to_undirected(as_view=True),
+                                                         center.iri, cutoff=depth))
+    g = kg.graph
+    out = Graph()
+    bind_prefixes(out)
+    predicates = set()
+    for node in keep:
+        for p, o in g.predicate_objects(node):
+            if isinstance(o, Literal) or p == RDF.type or p in _MAPPINGS or o in keep:
+                out.add((node, p, o))
+                predicates.add(p)
+    provenance = {PROV.wasDerivedFrom, OA.hasSelector, OA.hasSource, OA.hasState, SPK.statedIn, SPK.leadInSpan,
+                  SPK.hasSnapshot, OA.cachedSource, PROV.hadPrimarySource}
+    todo = [c for c in set(g.subjects(RDF.type, SPK.Claim))
+            if g.value(c, RDF.subject) in keep and (g.value(c, RDF.object) in keep
+                                                    or isinstance(g.value(c, RDF.object), Literal))]
+    seen = set(todo)
+    while todo:
+        node = todo.pop()
+        for p, o in g.predicate_objects(node):
+            out.add((node, p, o))
+            predicates.add(p)
+            if p in provenance and o not in seen:
+                seen.add(o)
+                todo.append(o)
+    for node in keep:  # the categories' labels (their axioms stay in the parent's ontology)
+        top = kg._category(node)
+        if top is not None:
+            out += g.triples((top, RDFS.label, None))
+    for p in predicates:  # declarations and labels of the relations used, so views know them
+        for triple in g.triples((p, None, None)):
+            if isinstance(triple[2], Literal) or triple[1] == RDF.type:
+                out.add(triple)
+    return KnowledgeGraph(graph=out, ontology=kg.ontology, report=None, data=out, parent=kg)
