@@ -146,15 +146,26 @@ def stats(graph_file: Path | None, fmt: str) -> None:
 
 @main.command()
 @click.option("-f", "--format", "fmt", default="turtle", show_default=True,
-              help="RDF syntax: turtle, trig, nquads, nt, jsonld, xml (any rdflib serializer).")
+              help="RDF syntax (turtle, trig, nquads, nt, jsonld, xml: any rdflib serializer) or a "
+                   "visualizer format (graphml, gexf).")
 @click.option("-o", "--output", required=True, help="Output file, or '-' for stdout.")
 @click.option("-i", "--input", "graph_file", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Export this graph file instead of the shipped graph.")
 def export(fmt: str, output: str, graph_file: Path | None) -> None:
-    """Write the complete graph (ontology + claims + provenance) in an RDF syntax, deterministically."""
+    """Write the complete graph in an RDF syntax, or its entities and claim-annotated edges for a
+    visualizer (graphml, gexf), deterministically."""
+    from .exporters import FORMATS, exporter
     from .rdfio import resolve_format
 
-    fmt = resolve_format(fmt)
+    if fmt in FORMATS:
+        _emit(getattr(exporter(fmt), f"to_{fmt}")(_kg(graph_file)), output)
+        return
+    from .errors import UnknownNameError
+
+    try:
+        fmt = resolve_format(fmt)
+    except UnknownNameError as err:
+        raise UnknownNameError(f"{err}; visualizer formats: {', '.join(FORMATS)}") from None
     _emit(_kg(graph_file).serialize(fmt), output)
 
 

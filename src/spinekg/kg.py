@@ -153,6 +153,19 @@ class KnowledgeGraph:
 
         return find_paths(self, self.entity(a, strict=True), self.entity(b, strict=True), max_length)
 
+    def export(self, fmt: str, path) -> None:
+        """Write the graph for a visualizer (``graphml``, ``gexf``, ...; see
+        :mod:`spinekg.exporters`) or in an RDF syntax (``turtle``, ``nquads``, ...), atomically."""
+        from .exporters import FORMATS, export
+
+        if fmt in FORMATS:
+            export(self, fmt, path)
+            return
+        from .cli import write_atomic
+        from .rdfio import resolve_format
+
+        write_atomic(path, self.serialize(resolve_format(fmt)))
+
     def to_networkx(self, view: str = "entities"):
         """A networkx ``MultiDiGraph``: ``entities`` (edges carry their claims), ``claims`` or
         ``rdf`` (lossless); see :mod:`spinekg.nxgraph`."""

@@ -1,0 +1,98 @@
+"""Visualizer exports read back by independent readers (networkx's GraphML and GEXF readers)."""
+
+from __future__ import annotations
+
+import json
+
+import networkx as nx
+import pytest
+from click.testing import CliRunner
+from rdflib import Graph, Literal, URIRef
+
+from spinekg.cli import main
+from spinekg.kg import KnowledgeGraph
+from spinekg.namespaces import RDF, RDFS, SPK
+from spinekg.sparql import curie
+
+from conftest import one_line_error
+
+FORMATS = ["graphml", "gexf"]
+
+
+def read(fmt: str, path):
+    if fmt == "graphml":
+        return nx.read_graphml(path, force_multigraph=True)
+    return nx.read_gexf(path)
+
+
+@pytest.fixture(scope="module")
+def view(kg):
+    return kg.to_networkx("entities")
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_export_reads_back_with_the_same_nodes_edges_labels_and_claim_counts(kg, view, fmt, tmp_path):
+    path = tmp_path / f"kg.{fmt}"
+    kg.export(fmt, path)
+    back = read(fmt, path)
+    assert back.number_of_nodes() == view.number_of_nodes()
+    assert back.number_of_edges() == view.number_of_edges()
+    labels = {curie(n): d["label"] for n, d in view.nodes(data=True)}
+    assert {n: d["label"] for n, d in back.nodes(data=True)} == labels
+    expected = sorted((curie(s), curie(o), d["predicate"], d["claims"], d["negated"])
+                      for s, o, d in view.edges(data=True))
+    got = sorted((s, o, d["predicate"], int(d["claims"]), int(d["negated"])) for s, o, d in back.edges(data=True))
+    assert got == expected
+    prp = [d for s, o, d in back.edges(data=True)
+           if s == "spk:PlateletRichPlasmaTherapy" and o == "spk:TissueRepair"][0]
+    assert int(prp["claims"]) == 2 and prp["documents"] == "000_0e4ad2cffa1f476f; 004_18a61ff07f1e7ac0"
+    assert any(q.startswith("Platelet Rich Plasma treatments") for q in json.loads(prp["quotes"]))
+
+
+def test_graphml_declares_typed_keys_and_gexf_colours_categories(kg, tmp_path):
+    kg.export("graphml", tmp_path / "g.graphml")
+    text = (tmp_path / "g.graphml").read_text(encoding="utf-8")
+    assert 'attr.name="claims" attr.type="long"' in text or 'attr.name="claims" attr.type="int"' in text
+    kg.export("gexf", tmp_path / "g.gexf")
+    gexf = nx.read_gexf(tmp_path / "g.gexf")
+    colours = {(d["category"], tuple(d["viz"]["color"][c] for c in "rgb")) for _, d in gexf.nodes(data=True)}
+    assert len({c for _, c in colours}) == len({cat for cat, _ in colours}) > 10
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_export_is_deterministic_and_via_cli(kg, fmt, tmp_path):
+    one, two = tmp_path / f"1.{fmt}", tmp_path / f"2.{fmt}"
+    kg.export(fmt, one)
+    result = CliRunner().invoke(main, ["export", "--format", fmt, "-o", str(two)], catch_exceptions=False)
+    assert result.exit_code == 0
+    assert one.read_bytes() == two.read_bytes()
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_hostile_labels_stay_inert_text(fmt, tmp_path):
+    hostile = '<script>alert("x")</script>, "quoted"\n=1+2 & more'
+    g = Graph()
+    a, b = URIRef(str(SPK) + "A"), URIRef(str(SPK) + "B")
+    for node, label in ((a, hostile), (b, "b")):
+        g.add((node, RDF.type, URIRef("http://www.w3.org/2002/07/owl#Class")))
+        g.add((node, RDFS.label, Literal(label)))
+    g.add((SPK.treats, RDF.type, URIRef("http://www.w3.org/2002/07/owl#ObjectProperty")))
+    g.add((SPK.treats, RDFS.label, Literal("treats")))
+    g.add((a, RDFS.subClassOf, SPK.Treatment))
+    g.add((b, RDFS.subClassOf, SPK.Pathology))
+    for top in (SPK.Treatment, SPK.Pathology):
+        g.add((top, RDF.type, URIRef("http://www.w3.org/2002/07/owl#Class")))
+    g.add((a, SPK.treats, b))
+    kg = KnowledgeGraph(graph=g, ontology=Graph(), data=g)
+    path = tmp_path / f"h.{fmt}"
+    kg.export(fmt, path)
+    assert "<script>" not in path.read_text(encoding="utf-8")
+    back = read(fmt, path)
+    assert back.nodes["spk:A"]["label"] == hostile
+
+
+def test_unknown_format_lists_rdf_and_visualizer_formats(tmp_path):
+    result = CliRunner().invoke(main, ["export", "--format", "pajek", "-o", str(tmp_path / "x")])
+    assert result.exit_code == 2
+    assert "visualizer formats: graphml, gexf" in one_line_error(result)
+    assert not (tmp_path / "x").exists()
