@@ -16,7 +16,8 @@ from spinekg.sparql import curie
 
 from conftest import one_line_error
 
-FORMATS = ["graphml", "gexf"]
+BACKSLASH = "\\"
+FORMATS = ["graphml", "gexf"]  # read back by networkx below; the others have their own tests
 
 
 def read(fmt: str, path):
@@ -59,7 +60,7 @@ def test_graphml_declares_typed_keys_and_gexf_colours_categories(kg, tmp_path):
     assert len({c for _, c in colours}) == len({cat for cat, _ in colours}) > 10
 
 
-@pytest.mark.parametrize("fmt", FORMATS)
+@pytest.mark.parametrize("fmt", FORMATS + ["cytoscape", "dot", "mermaid"])
 def test_export_is_deterministic_and_via_cli(kg, fmt, tmp_path):
     one, two = tmp_path / f"1.{fmt}", tmp_path / f"2.{fmt}"
     kg.export(fmt, one)
@@ -91,8 +92,102 @@ def test_hostile_labels_stay_inert_text(fmt, tmp_path):
     assert back.nodes["spk:A"]["label"] == hostile
 
 
+def _hostile_kg():
+    hostile = '<script>alert("x")</script>, "quoted"\n=1+2 & more \\ end'
+    g = Graph()
+    a, b = URIRef(str(SPK) + "A"), URIRef(str(SPK) + "B")
+    for node, label in ((a, hostile), (b, "b")):
+        g.add((node, RDF.type, URIRef("http://www.w3.org/2002/07/owl#Class")))
+        g.add((node, RDFS.label, Literal(label)))
+    g.add((SPK.treats, RDF.type, URIRef("http://www.w3.org/2002/07/owl#ObjectProperty")))
+    g.add((a, RDFS.subClassOf, SPK.Treatment))
+    g.add((b, RDFS.subClassOf, SPK.Pathology))
+    for top in (SPK.Treatment, SPK.Pathology):
+        g.add((top, RDF.type, URIRef("http://www.w3.org/2002/07/owl#Class")))
+    g.add((a, SPK.treats, b))
+    return KnowledgeGraph(graph=g, ontology=Graph(), data=g), hostile
+
+
+def test_hostile_label_in_dot_is_one_string_for_graphviz(tmp_path):
+    import subprocess
+
+    kg, hostile = _hostile_kg()
+    kg.export("dot", tmp_path / "h.dot")
+    proc = subprocess.run(["dot", "-Tjson0", str(tmp_path / "h.dot")], capture_output=True, text=True, check=True)
+    labels = {o["name"]: o["label"] for o in json.loads(proc.stdout)["objects"]}
+    # Graphviz keeps escString escapes (a backslash-n line break, a doubled backslash) and unescapes quotes
+    assert labels["spk:A"] == hostile.replace(BACKSLASH, BACKSLASH * 2).replace("\n", BACKSLASH + "n")
+
+
+def test_hostile_label_in_mermaid_and_cytoscape_stays_text(tmp_path):
+    kg, hostile = _hostile_kg()
+    kg.export("mermaid", tmp_path / "h.mmd")
+    text = (tmp_path / "h.mmd").read_text(encoding="utf-8")
+    assert "<script>" not in text and '"quoted"' not in text
+    kg.export("cytoscape", tmp_path / "h.json")
+    nodes = json.loads((tmp_path / "h.json").read_text(encoding="utf-8"))["elements"]["nodes"]
+    assert {n["data"]["id"]: n["data"]["label"] for n in nodes}["spk:A"] == hostile
+
+
 def test_unknown_format_lists_rdf_and_visualizer_formats(tmp_path):
     result = CliRunner().invoke(main, ["export", "--format", "pajek", "-o", str(tmp_path / "x")])
     assert result.exit_code == 2
     assert "visualizer formats: graphml, gexf" in one_line_error(result)
     assert not (tmp_path / "x").exists()
+
+
+# ---------------------------------------------------------------------------------------------
+# Cytoscape.js JSON, DOT (read back by Graphviz), SVG/PNG, Mermaid
+
+def test_cytoscape_json_reads_back_with_claims(kg, view, tmp_path):
+    kg.export("cytoscape", tmp_path / "kg.json")
+    doc = json.loads((tmp_path / "kg.json").read_text(encoding="utf-8"))
+    nodes, edges = doc["elements"]["nodes"], doc["elements"]["edges"]
+    assert len(nodes) == view.number_of_nodes() and len(edges) == view.number_of_edges()
+    ids = {n["data"]["id"] for n in nodes}
+    assert all(e["data"]["source"] in ids and e["data"]["target"] in ids for e in edges)
+    assert len({e["data"]["id"] for e in edges}) == len(edges)
+    assert sum(e["data"]["claims"] for e in edges) == sum(d["claims"] for _, _, d in view.edges(data=True))
+
+
+def test_dot_is_read_back_by_graphviz(kg, view, tmp_path):
+    import shutil
+    import subprocess
+
+    if shutil.which("dot") is None:
+        pytest.fail("Graphviz is not installed (.ci/run installs it): apt install graphviz")
+    kg.export("dot", tmp_path / "kg.dot")
+    # Graphviz's own parser re-emits the graph as JSON: count nodes, edges and read the labels.
+    proc = subprocess.run(["dot", "-Tjson0", str(tmp_path / "kg.dot")], capture_output=True, text=True, check=True)
+    doc = json.loads(proc.stdout)
+    assert len(doc["objects"]) == view.number_of_nodes()
+    assert len(doc["edges"]) == view.number_of_edges()
+    assert {o["label"] for o in doc["objects"]} == {d["label"] for _, d in view.nodes(data=True)}
+    prp = [e for e in doc["edges"] if doc["objects"][e["tail"]]["name"] == "spk:PlateletRichPlasmaTherapy"
+           and doc["objects"][e["head"]]["name"] == "spk:TissueRepair"]
+    assert [e["label"] for e in prp] == ["has mechanism ×2"]
+
+
+@pytest.mark.parametrize("fmt, magic", [("svg", b"<svg"), ("png", b"\x89PNG")])
+def test_svg_and_png_are_rendered_by_graphviz(kg, tmp_path, fmt, magic):
+    kg.subgraph("PRP", depth=1).export(fmt, tmp_path / f"prp.{fmt}")
+    data = (tmp_path / f"prp.{fmt}").read_bytes()
+    assert magic in data[:400]
+    if fmt == "svg":
+        assert "plasma therapy</text>" in data.decode("utf-8")
+
+
+def test_missing_graphviz_is_a_clear_error(kg, tmp_path, monkeypatch):
+    monkeypatch.setenv("PATH", str(tmp_path))  # no dot on this PATH
+    result = CliRunner().invoke(main, ["export", "--format", "svg", "-o", str(tmp_path / "x.svg")])
+    assert result.exit_code == 2
+    assert "install Graphviz" in one_line_error(result)
+    assert not (tmp_path / "x.svg").exists()
+
+
+def test_mermaid_has_every_node_and_edge(kg, view, tmp_path):
+    kg.export("mermaid", tmp_path / "kg.mmd")
+    lines = (tmp_path / "kg.mmd").read_text(encoding="utf-8").splitlines()
+    assert lines[0] == "flowchart LR"
+    assert sum(1 for line in lines if line.strip().startswith("n") and "[" in line) == view.number_of_nodes()
+    assert sum(1 for line in lines if "-->|" in line or "-.->|" in line) == view.number_of_edges()

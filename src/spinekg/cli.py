@@ -147,13 +147,13 @@ def stats(graph_file: Path | None, fmt: str) -> None:
 @main.command()
 @click.option("-f", "--format", "fmt", default="turtle", show_default=True,
               help="RDF syntax (turtle, trig, nquads, nt, jsonld, xml: any rdflib serializer) or a "
-                   "visualizer format (graphml, gexf).")
+                   "visualizer format (graphml, gexf, cytoscape, dot, svg, png, mermaid).")
 @click.option("-o", "--output", required=True, help="Output file, or '-' for stdout.")
 @click.option("-i", "--input", "graph_file", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Export this graph file instead of the shipped graph.")
 def export(fmt: str, output: str, graph_file: Path | None) -> None:
     """Write the complete graph in an RDF syntax, or its entities and claim-annotated edges for a
-    visualizer (graphml, gexf), deterministically."""
+    visualizer (graphml, gexf, cytoscape, dot, svg, png, mermaid), deterministically."""
     from .exporters import FORMATS, exporter
     from .rdfio import resolve_format
 

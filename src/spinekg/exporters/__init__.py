@@ -17,6 +17,11 @@ __all__ = ["FORMATS", "exporter", "export"]
 FORMATS: dict[str, tuple[str, str]] = {
     "graphml": ("graphml", "GraphML for Gephi, yEd and Cytoscape desktop (typed attribute keys)"),
     "gexf": ("gexf", "GEXF for Gephi, nodes coloured by category"),
+    "cytoscape": ("cytoscape", "Cytoscape.js elements JSON (also Cytoscape desktop)"),
+    "dot": ("dot", "Graphviz DOT"),
+    "svg": ("svg", "SVG drawn by Graphviz (needs the dot program)"),
+    "png": ("png", "PNG drawn by Graphviz (needs the dot program)"),
+    "mermaid": ("mermaid", "Mermaid flowchart for Markdown"),
 }
 
 

@@ -1,0 +1,18 @@
+"""PNG of the entities view, drawn by Graphviz from the DOT export (see :mod:`.dot`)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from . import write_bytes
+from .dot import render_with_graphviz
+
+__all__ = ["to_png", "write_png"]
+
+
+def to_png(kg) -> bytes:
+    return render_with_graphviz(kg, "png")
+
+
+def write_png(kg, path: str | Path) -> None:
+    write_bytes(path, to_png(kg))
