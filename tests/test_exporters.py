@@ -191,3 +191,35 @@ def test_mermaid_has_every_node_and_edge(kg, view, tmp_path):
     assert lines[0] == "flowchart LR"
     assert sum(1 for line in lines if line.strip().startswith("n") and "[" in line) == view.number_of_nodes()
     assert sum(1 for line in lines if "-->|" in line or "-.->|" in line) == view.number_of_edges()
+
+
+# ---------------------------------------------------------------------------------------------
+# exporting a part of the graph
+
+def test_export_of_one_document_keeps_its_claims_only(kg, tmp_path):
+    doc = URIRef("https://w3id.org/spinekg/id/doc/003_ce75392af366c0c5")
+    result = CliRunner().invoke(main, ["export", "-f", "graphml", "-o", str(tmp_path / "d.graphml"),
+                                       "--document", "003"], catch_exceptions=False)
+    assert result.exit_code == 0
+    back = nx.read_graphml(tmp_path / "d.graphml", force_multigraph=True)
+    g = kg.graph
+    stated = {(curie(g.value(c, RDF.subject)), curie(g.value(c, RDF.predicate)), curie(g.value(c, RDF.object)))
+              for c in g.subjects(SPK.statedIn, doc)}
+    edges = {(s, d["predicate"], o) for s, o, d in back.edges(data=True)}
+    assert {(s, curie(URIRef(p)), o) for s, p, o in edges} <= stated
+    assert all(d["documents"] == "003_ce75392af366c0c5" for _, _, d in back.edges(data=True) if int(d["claims"]))
+    assert "spk:ComputerizedSpinalAdjustment" in back  # Divine Spine's own treatment is on its page
+
+
+def test_export_of_one_category_and_around_an_entity(kg, tmp_path):
+    runner = CliRunner()
+    runner.invoke(main, ["export", "-f", "cytoscape", "-o", str(tmp_path / "t.json"), "--category", "treatment"])
+    nodes = json.loads((tmp_path / "t.json").read_text(encoding="utf-8"))["elements"]["nodes"]
+    assert nodes and {n["data"]["category"] for n in nodes} == {"treatment"}
+    runner.invoke(main, ["export", "-f", "cytoscape", "-o", str(tmp_path / "a.json"), "--around", "PRP", "--depth", "1"])
+    around = {n["data"]["id"] for n in json.loads((tmp_path / "a.json").read_text(encoding="utf-8"))["elements"]["nodes"]}
+    assert set(map(curie, kg.subgraph("PRP", depth=1).to_networkx().nodes)) == around
+    assert "spk:PlateletRichPlasmaTherapy" in around and "spk:BackPain" not in around
+    bad = runner.invoke(main, ["export", "-f", "dot", "-o", str(tmp_path / "x.dot"), "--category", "PRP"])
+    assert bad.exit_code == 2 and "not an upper category" in one_line_error(bad)
+    assert not (tmp_path / "x.dot").exists()

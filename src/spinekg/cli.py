@@ -151,14 +151,24 @@ def stats(graph_file: Path | None, fmt: str) -> None:
 @click.option("-o", "--output", required=True, help="Output file, or '-' for stdout.")
 @click.option("-i", "--input", "graph_file", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Export this graph file instead of the shipped graph.")
-def export(fmt: str, output: str, graph_file: Path | None) -> None:
+@click.option("--around", default=None, metavar="ENTITY", help="Only the entities within --depth edges of this one.")
+@click.option("--depth", default=2, show_default=True, type=click.IntRange(min=0), help="Hops for --around.")
+@click.option("--document", default=None, metavar="DOC", help="Only this document's claims (file name, number, title).")
+@click.option("--category", default=None, help="Only entities of this upper category (e.g. treatment).")
+def export(fmt: str, output: str, graph_file: Path | None, around: str | None, depth: int, document: str | None,
+           category: str | None) -> None:
     """Write the complete graph in an RDF syntax, or its entities and claim-annotated edges for a
-    visualizer (graphml, gexf, cytoscape, dot, svg, png, mermaid), deterministically."""
+    visualizer (graphml, gexf, cytoscape, dot, svg, png, mermaid), deterministically.
+
+    --around/--depth, --document and --category export a part of the graph."""
     from .exporters import FORMATS, exporter
     from .rdfio import resolve_format
 
+    kg = _kg(graph_file)
+    if around is not None or document is not None or category is not None:
+        kg = kg.subgraph(around, depth, document=document, category=category)
     if fmt in FORMATS:
-        _emit(getattr(exporter(fmt), f"to_{fmt}")(_kg(graph_file)), output)
+        _emit(getattr(exporter(fmt), f"to_{fmt}")(kg), output)
         return
     from .errors import UnknownNameError
 
@@ -166,7 +176,7 @@ def export(fmt: str, output: str, graph_file: Path | None) -> None:
         fmt = resolve_format(fmt)
     except UnknownNameError as err:
         raise UnknownNameError(f"{err}; visualizer formats: {', '.join(FORMATS)}") from None
-    _emit(_kg(graph_file).serialize(fmt), output)
+    _emit(kg.serialize(fmt), output)
 
 
 @main.command()

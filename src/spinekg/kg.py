@@ -211,12 +211,22 @@ class KnowledgeGraph:
 
         return predicate == RDFS.subClassOf or (predicate, RDF.type, OWL.ObjectProperty) in self.graph
 
-    def subgraph(self, around, depth: int = 2) -> "KnowledgeGraph":
-        """A smaller knowledge graph: the entities within ``depth`` edges of ``around``, the edges
-        and claims between them and the claims' provenance (every exporter accepts it)."""
+    def subgraph(self, around=None, depth: int = 2, *, document=None, category=None) -> "KnowledgeGraph":
+        """A smaller knowledge graph (every exporter accepts it): the entities within ``depth``
+        edges of ``around``, and/or those of one ``document`` (file name, number or title) or one
+        upper ``category`` ("treatment"); the edges and claims between them, with provenance."""
+        from .errors import ParameterError
         from .traversal import extract_subgraph
 
-        return extract_subgraph(self, self.entity(around, strict=True), depth)
+        center = self.entity(around, strict=True) if around is not None else None
+        doc = self._entity_index().document(str(document)) if document is not None else None
+        top = None
+        if category is not None:
+            top = self.entity(category, strict=True).iri
+            if self._category(top) != top:
+                raise ParameterError(f"{category!r} is not an upper category (treatment, pathology, "
+                                     "anatomical entity, ...)")
+        return extract_subgraph(self, center, depth, document=doc, category=top)
 
     def _category(self, node):
         if self.parent is not None:

@@ -336,13 +336,17 @@ def find_paths(kg: "KnowledgeGraph", a: Entity, b: Entity, max_length: int = 3) 
     return [[Step(Entity(kg, s), p, Entity(kg, o)) for s, p, o in path] for path in found]
 
 
-def extract_subgraph(kg: "KnowledgeGraph", center: Entity, depth: int = 2) -> "KnowledgeGraph":
-    """The part of ``kg`` within ``depth`` direct edges of ``center`` (either direction).
+def extract_subgraph(kg: "KnowledgeGraph", center: Entity | None = None, depth: int = 2, *,
+                     document: URIRef | None = None, category: URIRef | None = None) -> "KnowledgeGraph":
+    """A part of ``kg``: around an entity, from one document, in one category (any combination).
 
-    It holds the entities found, every direct edge between them, their labels, synonyms, types and
-    mappings, and the claims between them with their whole provenance (spans, selectors,
-    documents, sources), so every exporter and query works on it. The parent's ontology stays
-    attached for categories and labels; ``graph`` holds only the extracted triples.
+    ``center``/``depth``: the entities within ``depth`` direct edges of ``center`` (either
+    direction). ``document``: only that document's claims, the entities they link and the edges
+    they support. ``category``: only entities of that upper category. The result holds the
+    entities, the direct edges between them, their labels, synonyms, types and mappings, and the
+    claims between them with their whole provenance (spans, selectors, documents, sources), so
+    every exporter works on it. The parent's ontology stays attached for categories and labels;
+    ``graph`` holds only the extracted triples.
     """
     import networkx as nx
     from rdflib import Graph
@@ -353,24 +357,35 @@ def extract_subgraph(kg: "KnowledgeGraph", center: Entity, depth: int = 2) -> "K
     if depth < 0:
         raise ValueError(f"depth must be 0 or more, not {depth}")
     entities_view = kg.to_networkx("entities")
-    keep = {center.iri}
-    if center.iri in entities_view:
-        keep = set(nx.single_source_shortest_path_length(entities_view.to_undirected(as_view=True),
-                                                         center.iri, cutoff=depth))
+    keep = set(entities_view.nodes)
+    if center is not None:
+        keep = {center.iri}
+        if center.iri in entities_view:
+            keep = set(nx.single_source_shortest_path_length(entities_view.to_undirected(as_view=True),
+                                                             center.iri, cutoff=depth))
+    if category is not None:
+        keep = {n for n in keep if kg._category(n) == category}
     g = kg.graph
+    supported = None
+    if document is not None:  # that document's claims decide which entities and edges stay
+        claims = set(g.subjects(SPK.statedIn, document))
+        supported = {(g.value(c, RDF.subject), g.value(c, RDF.predicate), g.value(c, RDF.object)) for c in claims}
+        keep &= {n for s, _, o in supported for n in (s, o)}
     out = Graph()
     bind_prefixes(out)
     predicates = set()
     for node in keep:
         for p, o in g.predicate_objects(node):
-            if isinstance(o, Literal) or p == RDF.type or p in _MAPPINGS or o in keep:
+            edge = o in keep and (supported is None or (node, p, o) in supported)
+            if isinstance(o, Literal) or p == RDF.type or p in _MAPPINGS or edge:
                 out.add((node, p, o))
                 predicates.add(p)
     provenance = {PROV.wasDerivedFrom, OA.hasSelector, OA.hasSource, OA.hasState, SPK.statedIn, SPK.leadInSpan,
                   SPK.hasSnapshot, OA.cachedSource, PROV.hadPrimarySource}
     todo = [c for c in set(g.subjects(RDF.type, SPK.Claim))
             if g.value(c, RDF.subject) in keep and (g.value(c, RDF.object) in keep
-                                                    or isinstance(g.value(c, RDF.object), Literal))]
+                                                    or isinstance(g.value(c, RDF.object), Literal))
+            and (document is None or (c, SPK.statedIn, document) in g)]
     seen = set(todo)
     while todo:
         node = todo.pop()
