@@ -223,3 +223,39 @@ def test_export_of_one_category_and_around_an_entity(kg, tmp_path):
     bad = runner.invoke(main, ["export", "-f", "dot", "-o", str(tmp_path / "x.dot"), "--category", "PRP"])
     assert bad.exit_code == 2 and "not an upper category" in one_line_error(bad)
     assert not (tmp_path / "x.dot").exists()
+
+
+# ---------------------------------------------------------------------------------------------
+# Neo4j import files, read back with the csv module
+
+def test_neo4j_csvs_read_back_with_counts_labels_and_claims(kg, view, tmp_path):
+    import csv
+
+    result = CliRunner().invoke(main, ["export", "-f", "neo4j", "-o", str(tmp_path / "neo")], catch_exceptions=False)
+    assert result.exit_code == 0
+    with open(tmp_path / "neo" / "nodes.csv", newline="", encoding="utf-8") as handle:
+        nodes = list(csv.DictReader(handle))
+    with open(tmp_path / "neo" / "relationships.csv", newline="", encoding="utf-8") as handle:
+        rels = list(csv.DictReader(handle))
+    assert len(nodes) == view.number_of_nodes() and len(rels) == view.number_of_edges()
+    assert {n["id:ID"]: n["label"] for n in nodes} == {curie(n): d["label"] for n, d in view.nodes(data=True)}
+    ids = {n["id:ID"] for n in nodes}
+    assert all(r[":START_ID"] in ids and r[":END_ID"] in ids for r in rels)
+    assert sorted((r[":START_ID"], r["predicate"], r[":END_ID"], int(r["claims:int"])) for r in rels) == sorted(
+        (curie(s), d["predicate"], curie(o), d["claims"]) for s, o, d in view.edges(data=True))
+    prp = [r for r in rels if r[":START_ID"] == "spk:PlateletRichPlasmaTherapy" and r[":END_ID"] == "spk:TissueRepair"]
+    assert prp[0][":TYPE"] == "HAS_MECHANISM" and len(json.loads(prp[0]["quotes_json"])) == 2
+    assert {n[":LABEL"] for n in nodes if n["category"] == "treatment"} == {"Entity;Treatment"}
+    assert "LOAD CSV WITH HEADERS" in (tmp_path / "neo" / "import.cypher").read_text(encoding="utf-8")
+
+
+def test_neo4j_hostile_label_is_text_and_stdout_is_refused(tmp_path):
+    import csv
+
+    kg, hostile = _hostile_kg()
+    kg.export("neo4j", tmp_path / "h")
+    with open(tmp_path / "h" / "nodes.csv", newline="", encoding="utf-8") as handle:
+        labels = {row["id:ID"]: row["label"] for row in csv.DictReader(handle)}
+    assert labels["spk:A"] == hostile
+    result = CliRunner().invoke(main, ["export", "-f", "neo4j", "-o", "-"])
+    assert result.exit_code == 2 and "folder" in one_line_error(result)
