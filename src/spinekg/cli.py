@@ -147,7 +147,7 @@ def stats(graph_file: Path | None, fmt: str) -> None:
 @main.command()
 @click.option("-f", "--format", "fmt", default="turtle", show_default=True,
               help="RDF syntax (turtle, trig, nquads, nt, jsonld, xml: any rdflib serializer) or a "
-                   "visualizer format (graphml, gexf, cytoscape, dot, svg, png, mermaid, neo4j).")
+                   "visualizer format (graphml, gexf, cytoscape, dot, svg, png, mermaid, neo4j, html).")
 @click.option("-o", "--output", required=True, help="Output file, or '-' for stdout.")
 @click.option("-i", "--input", "graph_file", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Export this graph file instead of the shipped graph.")
@@ -158,7 +158,7 @@ def stats(graph_file: Path | None, fmt: str) -> None:
 def export(fmt: str, output: str, graph_file: Path | None, around: str | None, depth: int, document: str | None,
            category: str | None) -> None:
     """Write the complete graph in an RDF syntax, or its entities and claim-annotated edges for a
-    visualizer (graphml, gexf, cytoscape, dot, svg, png, mermaid, neo4j), deterministically.
+    visualizer (graphml, gexf, cytoscape, dot, svg, png, mermaid, neo4j, html), deterministically.
 
     --around/--depth, --document and --category export a part of the graph."""
     from .exporters import FORMATS, exporter

@@ -22,6 +22,7 @@ FORMATS: dict[str, tuple[str, str]] = {
     "svg": ("svg", "SVG drawn by Graphviz (needs the dot program)"),
     "png": ("png", "PNG drawn by Graphviz (needs the dot program)"),
     "mermaid": ("mermaid", "Mermaid flowchart for Markdown"),
+    "html": ("html", "one self-contained interactive page (offline): search, filters, claims on click"),
     "neo4j": ("neo4j", "node and relationship CSVs for neo4j-admin import, and a Cypher script (a folder)"),
 }
 
