@@ -38,7 +38,13 @@ def page_data(kg) -> dict:
     simple.add_nodes_from(sorted(view.nodes, key=str))
     simple.add_edges_from(sorted(((str(s), str(o)) for s, o in view.edges()), key=str))
     simple = nx.relabel_nodes(simple, {n: str(n) for n in simple.nodes})
-    positions = nx.spring_layout(simple, seed=7, iterations=80) if len(simple) else {}
+    try:
+        positions = nx.spring_layout(simple, seed=7, iterations=80) if len(simple) else {}
+    except ImportError as err:
+        from ..errors import SpinekgError
+
+        raise SpinekgError(f"the html export lays the graph out with networkx, which needs {err.name} here "
+                           "(numpy, and scipy above 500 nodes): pip install 'spinekg[html]'") from err
     claims_by_edge = defaultdict(list)
     documents = {}
     for claim in sorted(g.subjects(RDF.type, SPK.Claim)):
