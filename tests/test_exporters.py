@@ -71,20 +71,7 @@ def test_export_is_deterministic_and_via_cli(kg, fmt, tmp_path):
 
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_hostile_labels_stay_inert_text(fmt, tmp_path):
-    hostile = '<script>alert("x")</script>, "quoted"\n=1+2 & more'
-    g = Graph()
-    a, b = URIRef(str(SPK) + "A"), URIRef(str(SPK) + "B")
-    for node, label in ((a, hostile), (b, "b")):
-        g.add((node, RDF.type, URIRef("http://www.w3.org/2002/07/owl#Class")))
-        g.add((node, RDFS.label, Literal(label)))
-    g.add((SPK.treats, RDF.type, URIRef("http://www.w3.org/2002/07/owl#ObjectProperty")))
-    g.add((SPK.treats, RDFS.label, Literal("treats")))
-    g.add((a, RDFS.subClassOf, SPK.Treatment))
-    g.add((b, RDFS.subClassOf, SPK.Pathology))
-    for top in (SPK.Treatment, SPK.Pathology):
-        g.add((top, RDF.type, URIRef("http://www.w3.org/2002/07/owl#Class")))
-    g.add((a, SPK.treats, b))
-    kg = KnowledgeGraph(graph=g, ontology=Graph(), data=g)
+    kg, hostile = _hostile_kg()
     path = tmp_path / f"h.{fmt}"
     kg.export(fmt, path)
     assert "<script>" not in path.read_text(encoding="utf-8")
