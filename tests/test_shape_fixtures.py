@@ -128,7 +128,7 @@ class Batch:
         position = self.selector_clone(OA.TextPositionSelector, name)
         for pred, shift in ((OA.start, shift_start), (OA.end, shift_end)):
             offset = int(self.g.value(position, pred)) + shift
-            self.g.set((position, pred, Literal(offset, datatype=XSD.nonNegativeInteger)))
+            self.g.set((position, pred, Literal(offset, datatype=XSD.integer)))
         self.g.add((span, OA.hasSelector, quote))
         self.g.add((span, OA.hasSelector, position))
         return span
@@ -425,10 +425,10 @@ def _(b: Batch) -> Node:
     return sel
 
 
-@case("integer-not-non-negative-integer", "PositionStart")
+@case("decimal-not-integer", "PositionStart")
 def _(b: Batch) -> Node:
-    sel = b.selector_clone(OA.TextPositionSelector, "start-integer")
-    b.g.set((sel, OA.start, Literal(int(b.g.value(sel, OA.start)))))
+    sel = b.selector_clone(OA.TextPositionSelector, "start-decimal")
+    b.g.set((sel, OA.start, Literal(f"{int(b.g.value(sel, OA.start))}.0", datatype=XSD.decimal)))
     return sel
 
 
@@ -442,8 +442,8 @@ def _(b: Batch) -> Node:
 @case("start-after-end", "PositionOrder")
 def _(b: Batch) -> Node:
     sel = b.selector_clone(OA.TextPositionSelector, "reversed")
-    b.g.set((sel, OA.start, Literal(98, datatype=XSD.nonNegativeInteger)))
-    b.g.set((sel, OA.end, Literal(44, datatype=XSD.nonNegativeInteger)))
+    b.g.set((sel, OA.start, Literal(98, datatype=XSD.integer)))
+    b.g.set((sel, OA.end, Literal(44, datatype=XSD.integer)))
     return sel
 
 
@@ -635,7 +635,10 @@ for _shape in sorted(SHAPES.subjects(RDF.type, SH.PropertyShape)):
         PROPERTY_SHAPES.append(("range", _shape, _prop))
     elif _local(_shape).endswith("ValueDatatype"):
         _prop = SHAPES.value(_shape, SH.path)
-        DATATYPE[_prop] = SHAPES.value(_shape, SH.datatype)
+        # a single sh:datatype, or the first of an sh:or of datatypes (numbers: integer or decimal)
+        _alternatives = SHAPES.value(_shape, SH["or"])
+        DATATYPE[_prop] = (SHAPES.value(_shape, SH.datatype) if _alternatives is None
+                           else SHAPES.value(SHAPES.value(_alternatives, RDF.first), SH.datatype))
         PROPERTY_SHAPES.append(("datatype", _shape, _prop))
 
 _GOOD_LITERAL = {XSD.string: Literal("ok"), XSD.boolean: Literal(True), XSD.integer: Literal(1),

@@ -60,12 +60,18 @@ CURATION_ACTIVITY = SPKD["activity/curation"]
 CURATORS = SPKD["spinekg-curators"]
 
 
-def decimal_literal(value: int | float) -> RDFLiteral:
-    """An xsd:decimal in canonical lexical form ("4.0", "0.5"), so it survives every syntax unchanged."""
-    text = format(Decimal(repr(value)).normalize(), "f") if isinstance(value, float) else str(value)
-    if "." not in text:
-        text += ".0"
-    return RDFLiteral(text, datatype=XSD.decimal)
+def decimal_literal(value: int | float | Decimal) -> RDFLiteral:
+    """A number as the literal every store and syntax keeps unchanged: a whole number as an
+    xsd:integer ("1000000"), any other as an xsd:decimal in canonical form ("0.5").
+
+    An xsd:decimal with a whole value has no lexical form that survives both rdflib's Turtle writer
+    (which turns "4" into 4.0) and Oxigraph (which stores "4.0" as "4"); an xsd:integer is a decimal
+    to OWL and SPARQL, and both keep it as written.
+    """
+    number = Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
+    if number == number.to_integral_value():
+        return RDFLiteral(str(int(number)), datatype=XSD.integer)
+    return RDFLiteral(format(number.normalize(), "f"), datatype=XSD.decimal)
 
 
 def document_iri(file: str) -> URIRef:
@@ -417,7 +423,7 @@ class _Compiler:
         if isinstance(claim.object, Literal):
             value = claim.object.value
             if isinstance(value, Decimal):
-                return decimal_literal(float(value))
+                return decimal_literal(value)
             return RDFLiteral(value)
         return self.entity(claim.object, claim.source, this)
 
@@ -605,8 +611,10 @@ class _Compiler:
         g.add((qsel, RDF.type, OA.TextQuoteSelector))
         g.add((qsel, OA.exact, RDFLiteral(quote)))
         g.add((psel, RDF.type, OA.TextPositionSelector))
-        g.add((psel, OA.start, RDFLiteral(start, datatype=XSD.nonNegativeInteger)))
-        g.add((psel, OA.end, RDFLiteral(end, datatype=XSD.nonNegativeInteger)))
+        # Web Annotation's offsets are non-negative integers; they are written as xsd:integer (the
+        # shapes check >= 0) because stores such as Oxigraph rewrite derived integer types to it.
+        g.add((psel, OA.start, RDFLiteral(start, datatype=XSD.integer)))
+        g.add((psel, OA.end, RDFLiteral(end, datatype=XSD.integer)))
         return span
 
     def _claim_node(self, file: str, s, p, o, start: int, end: int) -> URIRef:

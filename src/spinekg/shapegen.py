@@ -118,15 +118,36 @@ def _datatype_check(g: Graph, ontology: Graph, prop: URIRef, datatype: URIRef) -
     g.add((node_shape, RDFS.label, Literal(f"values of '{prop_label}'", lang="en")))
     g.add((node_shape, SH.targetSubjectsOf, prop))
     g.add((node_shape, SH.property, prop_shape))
-    g.add((node_shape, SH.message, Literal(f"Values of '{prop_label}' must be {dt} literals.", lang="en")))
+    kind = "numbers (xsd:integer or xsd:decimal)" if datatype == XSD.decimal else f"{dt} literals"
+    g.add((node_shape, SH.message, Literal(f"Values of '{prop_label}' must be {kind}.", lang="en")))
     g.add((prop_shape, RDF.type, SH.PropertyShape))
     g.add((prop_shape, RDFS.label, Literal(f"'{prop_label}' value is {dt}", lang="en")))
     g.add((prop_shape, SH.name, Literal(prop_label)))
     g.add((prop_shape, SH.path, prop))
+    if datatype == XSD.decimal:
+        # A whole number is written as an xsd:integer (a decimal to OWL and SPARQL), the only
+        # form that rdflib's Turtle writer and Oxigraph both keep unchanged.
+        g.add((prop_shape, SH["or"], _rdf_list(g, [_datatype_node(g, XSD.integer), _datatype_node(g, XSD.decimal)])))
+        g.add((prop_shape, SH.message, Literal(
+            f"The value of '{prop_label}' must be a number: an xsd:integer when whole (1000000), "
+            "otherwise an xsd:decimal (0.5).", lang="en")))
+        return
     g.add((prop_shape, SH.datatype, datatype))
     g.add((prop_shape, SH.message, Literal(
         f"The value of '{prop_label}' must be a literal of type {dt}; write it as such (for example \"...\"^^{dt}).",
         lang="en")))
+
+
+def _datatype_node(g: Graph, datatype: URIRef) -> BNode:
+    node = BNode(f"dt_{_local(datatype)}")
+    g.add((node, SH.datatype, datatype))
+    return node
+
+
+def _rdf_list(g: Graph, items: list) -> BNode:
+    head = BNode(f"list_{'_'.join(_local(g.value(i, SH.datatype)) for i in items)}")
+    Collection(g, head, items)
+    return head
 
 
 def property_shapes(ontology: Graph) -> Graph:
