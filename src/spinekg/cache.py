@@ -32,12 +32,15 @@ def cache_dir() -> Path | None:
 
 
 def source_key(*folders: Path) -> str:
-    """A SHA-256 over the versions and the bytes of every file in ``folders``."""
+    """A SHA-256 over the versions, the compiler's source and the bytes of every file in ``folders``."""
     import rdflib
 
     from . import __version__
 
     digest = hashlib.sha256(f"{_FORMAT}|{__version__}|{rdflib.__version__}|{sys.version_info[:2]}".encode())
+    # the compiler's own code: a changed build (a development checkout) never reuses an old graph
+    for module in ("build.py", "curation.py"):
+        digest.update(hashlib.sha256((Path(__file__).parent / module).read_bytes()).digest())
     for folder in folders:
         for path in sorted(p for p in Path(folder).rglob("*") if p.is_file()):
             digest.update(str(path.relative_to(folder)).encode() + b"\0")

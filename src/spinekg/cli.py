@@ -74,10 +74,16 @@ def _corpus(value: Path | None) -> Path | None:
     return value if value is not None else default_corpus_dir()
 
 
-def _kg(graph_file: Path | None, corpus: Path | None = None):
+store_option = click.option(
+    "--store", default="memory", show_default=True, envvar="SPINEKG_STORE", metavar="STORE",
+    help="Where the graph lives: memory (rdflib), oxigraph (in memory, fast) or oxigraph:PATH (a store "
+         "folder: filled on first use, reopened without parsing later). Default: $SPINEKG_STORE or memory.")
+
+
+def _kg(graph_file: Path | None, corpus: Path | None = None, store: str | None = None):
     from .kg import load
 
-    return load(graph_file, corpus=corpus) if graph_file is not None else load(corpus=corpus)
+    return load(graph_file, corpus=corpus, store=store)
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
@@ -90,8 +96,8 @@ def main(debug: bool) -> None:
 
 @main.command()
 @corpus_option
-@click.option("-o", "--output", default="build/spinekg.ttl", show_default=True,
-              help="Where to write the graph ('-' for stdout).")
+@click.option("-o", "--output", default=None,
+              help="Where to write the graph ('-' for stdout; default: build/spinekg.ttl, or nothing with an Oxigraph --store).")
 @click.option("-f", "--format", "fmt", default=None,
               help="RDF syntax (default: from the output extension, else turtle).")
 @click.option("--check", is_flag=True, help="Compile and check only; write nothing.")
@@ -102,14 +108,16 @@ def main(debug: bool) -> None:
               help="Ontology folder to compile (default: the shipped one).")
 @click.option("--data", "data_dir", type=click.Path(file_okay=False, exists=True, path_type=Path), default=None,
               help="Curated data folder to compile (default: the shipped one).")
-def build(corpus: Path | None, output: str, fmt: str | None, check: bool, embed_text: bool, require_corpus: bool,
-          ontology_dir: Path | None, data_dir: Path | None) -> None:
+@store_option
+def build(corpus: Path | None, output: str | None, fmt: str | None, check: bool, embed_text: bool, require_corpus: bool,
+          ontology_dir: Path | None, data_dir: Path | None, store: str) -> None:
     """Compile the ontology and curated claims, check grounding, write the graph and print a summary."""
     from .build import build as compile_sources
     from .errors import CorpusError
     from .kg import KnowledgeGraph
     from .rdfio import format_for_path, resolve_format
     from .resources import resource_dir
+    from .store import StoreSpec
 
     corpus = _corpus(corpus)
     if corpus is None and (require_corpus or embed_text):
@@ -117,27 +125,41 @@ def build(corpus: Path | None, output: str, fmt: str | None, check: bool, embed_
     result = compile_sources(ontology_dir or resource_dir("ontology"), data_dir or resource_dir("data"),
                              corpus, embed_text=embed_text)
     kg = KnowledgeGraph.from_build(result)
-    if not check:
+    spec = StoreSpec.parse(store)
+    if output is None and spec.kind == "memory":
+        output = "build/spinekg.ttl"
+    if not check and output is not None:
         fmt = resolve_format(fmt) if fmt else format_for_path(output)
         _emit(kg.serialize(fmt), output)
+    if not check and spec.kind != "memory":
+        from .cache import source_key
+        from .kg import _fill_oxigraph
+
+        shipped = ontology_dir is None and data_dir is None and not embed_text
+        key = source_key(ontology_dir or resource_dir("ontology"), data_dir or resource_dir("data"))
+        _fill_oxigraph(spec, {"source": "shipped" if shipped else "build", "key": key}, kg)
     report = kg.report
     stream_err = output == "-"
     click.echo(report.summary(), err=stream_err)
     if not report.grounded:
         click.echo("warning: grounding not re-checked: quotes and offsets are as curated", err=True)
     if not check:
-        click.echo(f"wrote {output}" if output != "-" else "", err=stream_err)
+        wrote = [f"wrote {output}"] if output not in (None, "-") else []
+        if spec.kind != "memory":
+            wrote.append(f"stored {len(kg)} triples in {spec}")
+        click.echo("; ".join(wrote), err=stream_err)
     click.echo(kg.stats().to_text(), err=stream_err)
 
 
 @main.command()
 @click.argument("graph_file", required=False, type=click.Path(dir_okay=False, path_type=Path))
 @click.option("-f", "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
-def stats(graph_file: Path | None, fmt: str) -> None:
+@store_option
+def stats(graph_file: Path | None, fmt: str, store: str) -> None:
     """Counts per category, predicate, document and modality (of GRAPH_FILE or the shipped graph)."""
     import json
 
-    result = _kg(graph_file).stats()
+    result = _kg(graph_file, store=store).stats()
     if fmt == "json":
         click.echo(json.dumps(result.to_dict(), indent=2, sort_keys=True))
     else:
@@ -155,8 +177,9 @@ def stats(graph_file: Path | None, fmt: str) -> None:
 @click.option("--depth", default=2, show_default=True, type=click.IntRange(min=0), help="Hops for --around.")
 @click.option("--document", default=None, metavar="DOC", help="Only this document's claims (file name, number, title).")
 @click.option("--category", default=None, help="Only entities of this upper category (e.g. treatment).")
+@store_option
 def export(fmt: str, output: str, graph_file: Path | None, around: str | None, depth: int, document: str | None,
-           category: str | None) -> None:
+           category: str | None, store: str) -> None:
     """Write the complete graph in an RDF syntax, or its entities and claim-annotated edges for a
     visualizer (graphml, gexf, cytoscape, dot, svg, png, mermaid, neo4j, html), deterministically.
 
@@ -164,7 +187,7 @@ def export(fmt: str, output: str, graph_file: Path | None, around: str | None, d
     from .exporters import FORMATS, exporter
     from .rdfio import resolve_format
 
-    kg = _kg(graph_file)
+    kg = _kg(graph_file, store=store)
     if around is not None or document is not None or category is not None:
         kg = kg.subgraph(around, depth, document=document, category=category)
     if fmt in FORMATS:
@@ -198,8 +221,9 @@ def export(fmt: str, output: str, graph_file: Path | None, around: str | None, d
               help="Exit 1 when there is a result of this severity or worse.")
 @click.option("-o", "--output", default="-", help="Write the report to this file instead of stdout.")
 @corpus_option
+@store_option
 def validate(graph_files: tuple[Path, ...], shapes: tuple[Path, ...], fmt: str, fail_on: str, output: str,
-             corpus: Path | None) -> None:
+             corpus: Path | None, store: str) -> None:
     """Check the graph (GRAPH_FILES merged, or the shipped graph) against the SHACL shapes.
 
     Exit 0 when nothing is at or above --fail-on, 1 when something is, 2 on bad input.
@@ -207,7 +231,17 @@ def validate(graph_files: tuple[Path, ...], shapes: tuple[Path, ...], fmt: str, 
     from .report import render
 
     corpus = _corpus(corpus)
-    kg = _merged_kg(graph_files) if graph_files else _kg(None, corpus)
+    if len(graph_files) > 1:
+        from .store import StoreSpec
+
+        if StoreSpec.parse(store).kind != "memory":
+            from .errors import ParameterError
+
+            raise ParameterError("several graph files are merged in memory: give one file with --store "
+                                 f"{store}, or merge them first (spinekg export)")
+        kg = _merged_kg(graph_files)
+    else:
+        kg = _kg(graph_files[0] if graph_files else None, None if graph_files else corpus, store)
     result = kg.validate(list(shapes) or None, corpus=corpus)
     _emit(render(result, fmt).encode("utf-8"), output)
     if output != "-":

@@ -8,12 +8,14 @@ from pathlib import Path
 
 import click
 
+from .cli import store_option  # cli.py defines it before it registers this module
+
 __all__ = ["register"]
 
 _FORMATS = ["table", "csv", "tsv", "json", "markdown"]
 
 
-def _engine(graph_file: Path | None, endpoint: str | None):
+def _engine(graph_file: Path | None, endpoint: str | None, store: str | None = None):
     """The engine to run on: a remote endpoint, or the local graph (shipped or GRAPH_FILE)."""
     if endpoint:
         from .endpoint import RemoteEngine
@@ -21,7 +23,7 @@ def _engine(graph_file: Path | None, endpoint: str | None):
         return RemoteEngine(endpoint), None
     from .cli import _kg
 
-    kg = _kg(graph_file)
+    kg = _kg(graph_file, store=store)
     return kg.engine, kg
 
 
@@ -83,8 +85,9 @@ output_option = click.option("-o", "--output", default="-", help="Write the resu
 @output_option
 @graph_option
 @endpoint_option
+@store_option
 def query(name: str | None, params: tuple[str, ...], list_: bool, query_file: Path | None, show: bool, fmt: str,
-          output: str, graph_file: Path | None, endpoint: str | None) -> None:
+          output: str, graph_file: Path | None, endpoint: str | None, store: str) -> None:
     """Run the competency question NAME of the query library (see --list) and print its answer.
 
     \b
@@ -109,7 +112,7 @@ def query(name: str | None, params: tuple[str, ...], list_: bool, query_file: Pa
         click.echo(spec.text, nl=False)
         return
     values = _parse_params(params)
-    engine, _ = _engine(graph_file, endpoint)
+    engine, _ = _engine(graph_file, endpoint, store)
     _write(run(engine, spec, values), fmt, output)
 
 
@@ -119,7 +122,8 @@ def query(name: str | None, params: tuple[str, ...], list_: bool, query_file: Pa
 @output_option
 @graph_option
 @endpoint_option
-def sparql(text: str, fmt: str, output: str, graph_file: Path | None, endpoint: str | None) -> None:
+@store_option
+def sparql(text: str, fmt: str, output: str, graph_file: Path | None, endpoint: str | None, store: str) -> None:
     """Run a SPARQL SELECT or ASK QUERY ('-' reads it from stdin) on the graph; updates are refused.
 
     \b
@@ -129,7 +133,7 @@ def sparql(text: str, fmt: str, output: str, graph_file: Path | None, endpoint: 
     source = "<query>"
     if text == "-":
         text, source = sys.stdin.read(), "<stdin>"
-    engine, _ = _engine(graph_file, endpoint)
+    engine, _ = _engine(graph_file, endpoint, store)
     _write(engine.select(text, source=source), fmt, output)
 
 

@@ -14,6 +14,8 @@ from pathlib import Path
 
 import click
 
+from .cli import store_option  # cli.py defines it before it registers this module
+
 __all__ = ["register", "serve", "push"]
 
 graph_argument = click.argument("graph_file", required=False, type=click.Path(dir_okay=False, path_type=Path))
@@ -25,7 +27,8 @@ graph_argument = click.argument("graph_file", required=False, type=click.Path(di
               help="Address to listen on (anything but a loopback address makes the graph reachable from the network).")
 @click.option("--port", default=7878, show_default=True, type=click.IntRange(0, 65535),
               help="TCP port to listen on (0: any free port).")
-def serve(graph_file: Path | None, host: str, port: int) -> None:
+@store_option
+def serve(graph_file: Path | None, host: str, port: int, store: str) -> None:
     """Serve the graph (GRAPH_FILE or the shipped graph) read-only as a SPARQL endpoint, until Ctrl-C."""
     import signal
 
@@ -36,7 +39,7 @@ def serve(graph_file: Path | None, host: str, port: int) -> None:
     if not _is_loopback(host):
         click.echo(f"warning: --host {host} is not a loopback address: the graph will be reachable "
                    "from the network (read-only)", err=True)
-    graph = _kg(graph_file).graph
+    graph = _kg(graph_file, store=store).graph
 
     def _stop(signum, frame):
         raise KeyboardInterrupt
@@ -68,12 +71,13 @@ def serve(graph_file: Path | None, host: str, port: int) -> None:
 @click.option("--append", is_flag=True, help="Add to the graph (POST) instead of replacing it (PUT).")
 @click.option("--timeout", default=60.0, show_default=True, type=click.FloatRange(min=0, min_open=True),
               help="Seconds to wait for the server.")
-def push(graph_file: Path | None, url: str, graph_iri: str | None, append: bool, timeout: float) -> None:
+@store_option
+def push(graph_file: Path | None, url: str, graph_iri: str | None, append: bool, timeout: float, store: str) -> None:
     """Upload the graph (GRAPH_FILE or the shipped graph) to a SPARQL Graph Store endpoint."""
     from .cli import _kg
     from .endpoint import push as push_graph
 
-    sent = push_graph(_kg(graph_file).graph, url, graph_iri, replace=not append, timeout=timeout)
+    sent = push_graph(_kg(graph_file, store=store).graph, url, graph_iri, replace=not append, timeout=timeout)
     where = f"graph {graph_iri}" if graph_iri else "default graph"
     click.echo(f"pushed {sent} triples to {url} ({where})")
 

@@ -23,11 +23,19 @@ class KnowledgeGraph:
     """
 
     def __init__(self, graph: Graph, ontology: Graph, report: BuildReport | None = None,
-                 data: Graph | None = None, parent: "KnowledgeGraph | None" = None):
+                 data: Graph | None = None, parent: "KnowledgeGraph | None" = None, *,
+                 oxigraph=None, store=None):
+        from .store import StoreSpec
+
         self.graph = graph
         self.ontology = ontology
         self.report = report
         self._data = data
+        #: the pyoxigraph ``Store`` holding the graph (``None`` in rdflib's memory store); its
+        #: default graph is the union of the ontology and data graphs
+        self.oxigraph = oxigraph
+        #: where the graph lives (:class:`~spinekg.store.StoreSpec`: ``memory``, ``oxigraph``, ``oxigraph:PATH``)
+        self.store = StoreSpec.parse(store)
         self._engine = None
         self._index = None
         self._tops = None
@@ -55,7 +63,8 @@ class KnowledgeGraph:
         return cls(graph=merged, ontology=result.ontology, report=result.report)
 
     def __repr__(self) -> str:
-        return f"<KnowledgeGraph {len(self.graph)} triples>"
+        where = "" if self.store.kind == "memory" else f" in {self.store}"
+        return f"<KnowledgeGraph {len(self.graph)} triples{where}>"
 
     def __len__(self) -> int:
         return len(self.graph)
@@ -78,11 +87,17 @@ class KnowledgeGraph:
 
     @property
     def engine(self):
-        """The SPARQL engine over :attr:`graph` (rdflib; prepared queries are reused)."""
+        """The SPARQL engine over :attr:`graph`: Oxigraph's for a graph held in Oxigraph, else
+        rdflib's (prepared queries are reused)."""
         if self._engine is None:
-            from .sparql import RdflibEngine
+            if self.oxigraph is not None:
+                from .sparql import OxigraphEngine
 
-            self._engine = RdflibEngine(self.graph)
+                self._engine = OxigraphEngine(self.oxigraph, union=True)
+            else:
+                from .sparql import RdflibEngine
+
+                self._engine = RdflibEngine(self.graph)
         return self._engine
 
     def query(self, name: str, **params):
@@ -165,6 +180,24 @@ class KnowledgeGraph:
         from .rdfio import resolve_format
 
         write_atomic(path, self.serialize(resolve_format(fmt)))
+
+    def to_store(self, store) -> "KnowledgeGraph":
+        """A copy of this graph in another store (``"oxigraph"`` or ``"oxigraph:PATH"``; a store on
+        disk is replaced), returned as a new KnowledgeGraph; reopen it later with
+        ``spinekg.load(store="oxigraph:PATH")``."""
+        from .store import StoreSpec
+
+        spec = StoreSpec.parse(store)
+        if spec.kind == "memory":
+            from rdflib import Graph
+
+            ontology, data, merged = Graph(), Graph(), Graph()
+            for part, source in ((ontology, self.ontology), (data, self.data), (merged, self.graph)):
+                bind_prefixes(part)
+                for triple in source:
+                    part.add(triple)
+            return KnowledgeGraph(graph=merged, ontology=ontology, report=self.report, data=data)
+        return _fill_oxigraph(spec, {"source": "copy"}, self)
 
     def to_networkx(self, view: str = "entities"):
         """A networkx ``MultiDiGraph``: ``entities`` (edges carry their claims), ``claims`` or
@@ -275,14 +308,24 @@ def compile_shipped(corpus: str | Path | None = None, *, embed_text: bool = Fals
 
 
 def load(source: str | Path | None = None, *, corpus: str | Path | None = None,
-         format: str | None = None) -> KnowledgeGraph:
+         format: str | None = None, store=None) -> KnowledgeGraph:
     """Load the knowledge graph.
 
     With no ``source``, compile the graph shipped with spinekg (quotes are checked against
     ``corpus`` when it is given; ``SPINEKG_CORPUS`` is not read here so that loading stays fast and
     independent of the environment). With a ``source`` path, read a graph exported earlier
     (any RDF syntax rdflib knows; guessed from the extension unless ``format`` is given).
+
+    ``store`` says where the graph lives (see :mod:`spinekg.store`): ``"memory"`` (rdflib, the
+    default), ``"oxigraph"`` (in memory) or ``"oxigraph:PATH"`` (a folder on disk: filled on first
+    use, reopened without parsing afterwards; with no ``source`` it is reopened whatever graph it
+    holds). Every method works the same on each store.
     """
+    from .store import StoreSpec
+
+    spec = StoreSpec.parse(store)
+    if spec.kind == "oxigraph":
+        return _load_oxigraph(source, corpus, format, spec)
     if source is None:
         if corpus is None:  # no grounding check: the compiled graph can come from the cache
             return _cached_shipped()
@@ -299,3 +342,87 @@ def load(source: str | Path | None = None, *, corpus: str | Path | None = None,
     for t in data:
         merged.add(t)
     return KnowledgeGraph(graph=merged, ontology=ontology, report=None, data=data)
+
+
+def _fill_oxigraph(spec, manifest: dict, kg: KnowledgeGraph) -> KnowledgeGraph:
+    """Replace the content of an Oxigraph store with ``kg``'s graph; the store as a KnowledgeGraph."""
+    import shutil
+
+    from . import __version__
+    from . import store as st
+
+    created = spec.path is not None and not spec.path.exists()
+    oxstore = st.open_store(spec)
+    try:
+        oxstore.clear()
+        st.fill_from_graphs(oxstore, kg.ontology, kg.data)
+        st.write_manifest(spec, {**manifest, "spinekg": __version__, "triples": len(oxstore)})
+    except BaseException:
+        if created:
+            del oxstore
+            shutil.rmtree(spec.path, ignore_errors=True)
+        raise
+    graph, ontology, data = st.views(oxstore)
+    return KnowledgeGraph(graph=graph, ontology=ontology, report=kg.report, data=data, oxigraph=oxstore, store=spec)
+
+
+def _load_oxigraph(source, corpus, format, spec) -> KnowledgeGraph:
+    """Open (and, when it is new or stale, fill) an Oxigraph store; see :func:`load`."""
+    import shutil
+
+    from . import __version__
+    from . import store as st
+
+    wanted, path, fmt = _wanted_source(source, format)
+    manifest = st.read_manifest(spec)
+    created = spec.path is not None and not spec.path.exists()
+    oxstore = st.open_store(spec)
+    report = None
+    try:
+        checked = KnowledgeGraph.from_build(compile_shipped(corpus)) if source is None and corpus is not None else None
+        if not _current(manifest, wanted):
+            oxstore.clear()
+            if path is None:
+                shipped = checked or _cached_shipped()
+                st.fill_from_graphs(oxstore, shipped.ontology, shipped.data)
+            else:
+                st.fill_from_file(oxstore, path, fmt)
+            st.write_manifest(spec, {**wanted, "spinekg": __version__, "triples": len(oxstore)})
+        if checked is not None:
+            report = checked.report
+    except BaseException:
+        if created:  # a store this call began: leave nothing half-filled behind
+            del oxstore
+            shutil.rmtree(spec.path, ignore_errors=True)
+        raise
+    graph, ontology, data = st.views(oxstore)
+    return KnowledgeGraph(graph=graph, ontology=ontology, report=report, data=data, oxigraph=oxstore, store=spec)
+
+
+def _wanted_source(source, format) -> tuple[dict, Path | None, str | None]:
+    """What should fill a store: the shipped graph (by a key over its sources) or a graph file."""
+    from .errors import FormatError
+    from .rdfio import format_of
+    from .store import file_source
+
+    if source is None:
+        from .cache import source_key
+
+        return {"source": "shipped", "key": source_key(resource_dir("ontology"), resource_dir("data"))}, None, None
+    path = Path(source)
+    fmt = format_of(path, format)
+    if not path.is_file():
+        raise FormatError(f"{path}: file not found")
+    if path.stat().st_size == 0:
+        raise FormatError(f"{path}: file is empty")
+    return file_source(path, fmt), path, fmt
+
+
+def _current(manifest: dict | None, wanted: dict) -> bool:
+    """Whether a store's content can be reused: it was filled from ``wanted`` and that has not
+    changed; with no source asked for, whatever graph file filled it."""
+    if manifest is None:
+        return False
+    if wanted["source"] == "shipped":
+        return manifest.get("source") != "shipped" or manifest.get("key") == wanted["key"]
+    return all(manifest.get(k) == v for k, v in wanted.items())

@@ -23,7 +23,7 @@ from rdflib.serializer import Serializer
 from .errors import FormatError, UnknownNameError
 from .namespaces import PREFIXES, bind_prefixes
 
-__all__ = ["serialize", "rdf_formats", "resolve_format", "format_for_path", "read_graph", "ONTOLOGY_GRAPH", "DATA_GRAPH",
+__all__ = ["serialize", "rdf_formats", "resolve_format", "format_for_path", "format_of", "read_graph", "ONTOLOGY_GRAPH", "DATA_GRAPH",
            "QUAD_FORMATS", "parse_error_line"]
 
 ONTOLOGY_GRAPH = URIRef("https://w3id.org/spinekg/graph/ontology")
@@ -106,6 +106,14 @@ def serialize(kg, format: str = "turtle") -> bytes:
     return graph.serialize(format=fmt, encoding="utf-8")
 
 
+def format_of(path: Path, format: str | None = None) -> str:
+    """The RDF syntax of a graph file: ``format`` when given, else guessed from the extension."""
+    fmt = resolve_format(format) if format else _EXTENSIONS.get(Path(path).suffix.lower())
+    if fmt is None:
+        raise FormatError(f"{path}: cannot tell the RDF syntax from the extension {Path(path).suffix!r}; pass a format")
+    return fmt
+
+
 def read_graph(path: Path, format: str | None = None) -> tuple[Graph, Graph]:
     """Read an exported graph; return ``(ontology, data)``.
 
@@ -115,9 +123,7 @@ def read_graph(path: Path, format: str | None = None) -> tuple[Graph, Graph]:
     path = Path(path)
     if not path.is_file():
         raise FormatError(f"{path}: file not found")
-    fmt = resolve_format(format) if format else _EXTENSIONS.get(path.suffix.lower())
-    if fmt is None:
-        raise FormatError(f"{path}: cannot tell the RDF syntax from the extension {path.suffix!r}; pass a format")
+    fmt = format_of(path, format)
     if path.stat().st_size == 0:
         raise FormatError(f"{path}: file is empty")
     ontology, data = Graph(), Graph()

@@ -444,8 +444,9 @@ class OxigraphEngine:
 
     name = "oxigraph"
 
-    def __init__(self, store):
+    def __init__(self, store, *, union: bool = False):
         self.store = store
+        self.union = union  # the default graph is the union of the named graphs (spinekg's stores)
 
     @classmethod
     def from_graph(cls, graph: Graph) -> "OxigraphEngine":
@@ -463,7 +464,7 @@ class OxigraphEngine:
 
         _refuse_update(text, source)
         try:
-            result = self.store.query(bind_values(text, bindings))
+            result = self.store.query(bind_values(text, bindings), use_default_graph_as_union=self.union)
         except SyntaxError as err:
             raise parse_error(err, text, source) from err
         if isinstance(result, pyoxigraph.QueryBoolean):
