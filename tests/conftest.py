@@ -34,12 +34,37 @@ def corpus() -> Path:
     return corpus_dir()
 
 
+#: The stores of the shared suite: a module that sets ``STORE_SUITE = True`` runs every test that
+#: uses the ``kg`` fixture once per store (rdflib in memory, Oxigraph in memory, Oxigraph on disk).
+STORES = ("memory", "oxigraph", "oxigraph:disk")
+
+
+def pytest_generate_tests(metafunc):
+    if getattr(metafunc.module, "STORE_SUITE", False) and "store" in metafunc.fixturenames:
+        metafunc.parametrize("store", STORES, indirect=True, scope="session")
+
+
 @pytest.fixture(scope="session")
-def kg(corpus):
-    """The shipped graph, compiled with every quote re-checked against the corpus."""
+def store(request) -> str:
+    """The store the ``kg`` fixture lives in (``memory`` outside the shared suite)."""
+    return getattr(request, "param", "memory")
+
+
+@pytest.fixture(scope="session")
+def kg(corpus, store, tmp_path_factory):
+    """The shipped graph, compiled with every quote re-checked against the corpus, in ``store``
+    (a persistent Oxigraph store is filled, closed, and reopened without parsing)."""
     import spinekg
 
-    graph = spinekg.load(corpus=corpus)
+    if store == "oxigraph:disk":
+        folder = tmp_path_factory.mktemp("store") / "kg"
+        filled = spinekg.load(corpus=corpus, store=f"oxigraph:{folder}")
+        assert filled.report.grounded
+        filled.close()  # the tests use a store reopened from disk
+        graph = spinekg.load(store=f"oxigraph:{folder}")
+        assert graph.store.path == folder and graph.report is None
+        return graph
+    graph = spinekg.load(corpus=corpus, store=store)
     assert graph.report.grounded
     return graph
 

@@ -6,6 +6,8 @@ import json
 
 import networkx as nx
 import pytest
+
+STORE_SUITE = True  # every test on the kg fixture runs on each store (see conftest.STORES)
 from click.testing import CliRunner
 from rdflib import Graph, Literal, URIRef
 

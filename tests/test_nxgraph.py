@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections import Counter
 
 import pytest
+
+STORE_SUITE = True  # every test on the kg fixture runs on each store (see conftest.STORES)
 from rdflib import URIRef
 from rdflib.compare import isomorphic
 

@@ -25,6 +25,8 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+
+STORE_SUITE = True  # every test on the kg fixture runs on each store (see conftest.STORES)
 import yaml
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, SKOS
@@ -1498,7 +1500,11 @@ def test_terms_bound_directly_are_never_query_text(kg, library, ox, ox_index):
     bad = URIRef(str(SPK.BackPain) + "> } ; DROP ALL ; #")
     with pytest.raises(ParameterError, match="not a valid IRI"):
         run(ox, spec, {"condition": bad}, ox_index)
-    assert len(run(kg.engine, spec, {"condition": bad})) == 0
+    if kg.oxigraph is None:  # rdflib binds the term itself: no text, and no entity has that IRI
+        assert len(run(kg.engine, spec, {"condition": bad})) == 0
+    else:  # Oxigraph's values are written into the query, so the IRI is checked first
+        with pytest.raises(ParameterError, match="not a valid IRI"):
+            run(kg.engine, spec, {"condition": bad})
     literal = Literal('stem cell" ) ) } ; DROP ALL ; #')
     assert len(run(ox, library["find-entity"], {"text": literal}, ox_index)) == 0
     assert len(run(kg.engine, library["find-entity"], {"text": literal})) == 0

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+
+STORE_SUITE = True  # every test on the kg fixture runs on each store (see conftest.STORES)
 from rdflib import Literal, URIRef
 
 from spinekg.errors import ParameterError, QuerySyntaxError

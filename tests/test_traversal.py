@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+
+STORE_SUITE = True  # every test on the kg fixture runs on each store (see conftest.STORES)
 from rdflib import URIRef
 
 from spinekg.errors import AmbiguousNameError, UnknownNameError

@@ -69,6 +69,22 @@ class KnowledgeGraph:
     def __len__(self) -> int:
         return len(self.graph)
 
+    def close(self) -> None:
+        """Release the Oxigraph store (on disk, its folder can then be opened again by this or
+        another process). Nothing to do in memory. ``with spinekg.load(...) as kg:`` closes too."""
+        if self.oxigraph is None:
+            return
+        for view in (self.graph, self.ontology, self._data):
+            if view is not None and hasattr(view.store, "detach"):
+                view.store.detach()
+        self.oxigraph = self._engine = self._index = None
+
+    def __enter__(self) -> "KnowledgeGraph":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
     def stats(self):
         """Counts per class, predicate, document and modality (see :mod:`spinekg.stats`)."""
         from .stats import compute_stats

@@ -100,8 +100,7 @@ def serialize(kg, format: str = "turtle") -> bytes:
     if fmt in ("json-ld", "application/ld+json"):
         context = {prefix: str(ns) for prefix, ns in PREFIXES.items()}
         doc = json.loads(graph.serialize(format="json-ld", context=context, auto_compact=True))
-        if isinstance(doc, dict) and isinstance(doc.get("@graph"), list):
-            doc["@graph"].sort(key=lambda node: str(node.get("@id", "")))
+        doc = _sorted_sets(doc)
         return (json.dumps(doc, sort_keys=True, indent=1, ensure_ascii=False) + "\n").encode("utf-8")
     return graph.serialize(format=fmt, encoding="utf-8")
 
@@ -112,6 +111,19 @@ def format_of(path: Path, format: str | None = None) -> str:
     if fmt is None:
         raise FormatError(f"{path}: cannot tell the RDF syntax from the extension {Path(path).suffix!r}; pass a format")
     return fmt
+
+
+def _sorted_sets(node):
+    """A JSON-LD document with every set (an array that is not an ``@list``) in a fixed order,
+    so the output does not depend on the order the store returns triples in."""
+    if isinstance(node, dict):
+        return {key: (_sorted_sets(value) if key != "@list" else [_sorted_sets(v) for v in value])
+                for key, value in node.items()}
+    if isinstance(node, list):
+        items = [_sorted_sets(item) for item in node]
+        return sorted(items, key=lambda item: (str(item.get("@id", "")) if isinstance(item, dict) else "",
+                                               json.dumps(item, sort_keys=True, ensure_ascii=False)))
+    return node
 
 
 def read_graph(path: Path, format: str | None = None) -> tuple[Graph, Graph]:

@@ -135,6 +135,10 @@ def _view_class():
         def addN(self, quads):  # noqa: N802 (rdflib's name)
             self._inner.extend([ox.Quad(*(_to_ox(t) for t in q[:3]), self._target) for q in quads])
 
+        def detach(self) -> None:
+            """Let go of the pyoxigraph store: any later read raises :class:`StoreError`."""
+            self._store = _Closed()
+
         def remove(self, triple, context=None):
             s, p, o = (None if t is None else _to_ox(t) for t in triple)
             for quad in list(self._quads(s, p, o)):
@@ -145,6 +149,16 @@ def _view_class():
 
 
 _VIEW = None
+
+
+class _Closed:
+    """Stands in for the store of a closed knowledge graph."""
+
+    def __getattr__(self, name):
+        raise StoreError("this knowledge graph was closed; load it again (spinekg.load(store=...))")
+
+    def __len__(self):
+        raise StoreError("this knowledge graph was closed; load it again (spinekg.load(store=...))")
 
 
 def _count(store, graph) -> int:
