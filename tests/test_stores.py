@@ -209,3 +209,15 @@ def test_bad_store_option_is_one_line_and_exit_2(spec, words):
     result = spinekg_cli("query", "clinics", "--store", spec)
     assert result.returncode == 2
     assert words in one_line_error(result)
+
+
+@pytest.mark.parametrize("fmt", ["nquads", "nt"])
+def test_line_formats_stream_through_sorted_runs_to_the_same_bytes(kg, memory, fmt, monkeypatch, tmp_path):
+    """N-Quads and N-Triples are written in sorted runs on disk, merged: the bytes do not change."""
+    import spinekg.rdfio
+
+    expected = memory.serialize(fmt)
+    monkeypatch.setattr(spinekg.rdfio, "RUN_LINES", 1000)  # 20+ runs for 21k triples
+    kg.export(fmt, tmp_path / f"graph.{fmt}")
+    assert (tmp_path / f"graph.{fmt}").read_bytes() == expected
+    assert [p.name for p in tmp_path.iterdir()] == [f"graph.{fmt}"]  # no temporary file left

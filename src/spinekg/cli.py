@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import sys
 import tempfile
+from contextlib import contextmanager
 from pathlib import Path
 
 import click
@@ -17,17 +18,19 @@ import click
 from . import __version__
 from .errors import SpinekgError
 
-__all__ = ["main", "write_atomic"]
+__all__ = ["main", "write_atomic", "atomic_output"]
 
 
-def write_atomic(path: str | Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` through a temporary file, so a failure leaves no partial file."""
+@contextmanager
+def atomic_output(path: str | Path):
+    """A binary file handle whose content replaces ``path`` only when the block succeeds: it is
+    written to a temporary file beside it, so a failure leaves no partial file."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
+            yield handle
         umask = os.umask(0)
         os.umask(umask)
         os.chmod(tmp, 0o666 & ~umask)  # mkstemp creates 0600; give the file the usual mode
@@ -35,6 +38,12 @@ def write_atomic(path: str | Path, data: bytes) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def write_atomic(path: str | Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` through a temporary file, so a failure leaves no partial file."""
+    with atomic_output(path) as handle:
+        handle.write(data)
 
 
 def _emit(data: bytes, output: str) -> None:
@@ -208,7 +217,14 @@ def export(fmt: str, output: str, graph_file: Path | None, around: str | None, d
         fmt = resolve_format(fmt)
     except UnknownNameError as err:
         raise UnknownNameError(f"{err}; visualizer formats: {', '.join(FORMATS)}") from None
-    _emit(kg.serialize(fmt), output)
+    from .rdfio import write_rdf
+
+    if output == "-":
+        write_rdf(kg, fmt, sys.stdout.buffer)
+        sys.stdout.buffer.flush()
+    else:
+        with atomic_output(output) as handle:  # N-Quads and N-Triples stream through it
+            write_rdf(kg, fmt, handle)
 
 
 @main.command()

@@ -192,10 +192,12 @@ class KnowledgeGraph:
         if fmt in FORMATS:
             export(self, fmt, path)
             return
-        from .cli import write_atomic
-        from .rdfio import resolve_format
+        from .cli import atomic_output
+        from .rdfio import resolve_format, write_rdf
 
-        write_atomic(path, self.serialize(resolve_format(fmt)))
+        fmt = resolve_format(fmt)
+        with atomic_output(path) as handle:  # N-Quads and N-Triples are streamed, not built in memory
+            write_rdf(self, fmt, handle)
 
     def to_store(self, store) -> "KnowledgeGraph":
         """A copy of this graph in another store (``"oxigraph"`` or ``"oxigraph:PATH"``; a store on

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import BinaryIO
 
 from rdflib import BNode, Dataset, Graph, URIRef, plugin
 from rdflib.compare import to_canonical_graph
@@ -23,7 +24,7 @@ from rdflib.serializer import Serializer
 from .errors import FormatError, UnknownNameError
 from .namespaces import PREFIXES, bind_prefixes
 
-__all__ = ["serialize", "rdf_formats", "resolve_format", "format_for_path", "format_of", "read_graph", "ONTOLOGY_GRAPH", "DATA_GRAPH",
+__all__ = ["serialize", "write_rdf", "rdf_formats", "resolve_format", "format_for_path", "format_of", "read_graph", "ONTOLOGY_GRAPH", "DATA_GRAPH",
            "QUAD_FORMATS", "parse_error_line"]
 
 ONTOLOGY_GRAPH = URIRef("https://w3id.org/spinekg/graph/ontology")
@@ -79,24 +80,88 @@ def _dataset(kg) -> Dataset:
     return ds
 
 
-def _sorted_lines(text: str) -> bytes:
-    lines = sorted(line for line in text.splitlines() if line.strip())
-    return ("\n".join(lines) + "\n").encode("utf-8")
+_LINE_FORMATS = {"nquads", "application/n-quads", "nt", "nt11", "ntriples", "application/n-triples"}
+#: lines sorted in memory at a time when streaming N-Quads/N-Triples (a sorted run on disk each)
+RUN_LINES = 200_000
+
+
+def write_rdf(kg, format: str, out: BinaryIO) -> None:
+    """Write the complete graph of ``kg`` to the binary stream ``out``.
+
+    N-Quads and N-Triples are streamed: one sorted line per triple, sorted in runs of
+    :data:`RUN_LINES` lines kept in temporary files and merged, so a graph of any size is written
+    without a second copy of it in memory. The other syntaxes are built in memory by rdflib.
+    """
+    fmt = resolve_format(format)
+    if fmt in _LINE_FORMATS:
+        _write_sorted_lines(kg, fmt in ("nquads", "application/n-quads"), out)
+    else:
+        out.write(serialize(kg, fmt))
+
+
+def _write_sorted_lines(kg, quads: bool, out: BinaryIO) -> None:
+    import heapq
+    import tempfile
+
+    from rdflib.plugins.serializers.nquads import _nq_row
+    from rdflib.plugins.serializers.nt import _nt_row
+
+    if quads and not len(kg.ontology) and not len(kg.data):
+        raise FormatError("empty knowledge graph")
+    parts = [(ONTOLOGY_GRAPH, kg.ontology), (DATA_GRAPH, kg.data)] if quads else [(None, kg.graph)]
+    row = (lambda triple, name: _nq_row(triple, name)) if quads else (lambda triple, name: _nt_row(triple))
+    with tempfile.TemporaryDirectory(prefix="spinekg-sort-") as tmp:
+        runs: list[Path] = []
+        lines: list[str] = []
+
+        def spill() -> None:
+            lines.sort()
+            run = Path(tmp) / f"run{len(runs)}"
+            with open(run, "w", encoding="utf-8", newline="\n") as handle:
+                handle.writelines(lines)
+            runs.append(run)
+            lines.clear()
+
+        for name, part in parts:
+            blank = Graph()  # triples with blank nodes get content-derived labels (few: lists, restrictions)
+            for triple in part:
+                if isinstance(triple[0], BNode) or isinstance(triple[2], BNode):
+                    blank.add(triple)
+                    continue
+                lines.append(row(triple, name))
+                if len(lines) >= RUN_LINES:
+                    spill()
+            if len(blank):
+                lines.extend(row(triple, name) for triple in to_canonical_graph(blank))
+        if not runs:
+            lines.sort()
+            out.write("".join(lines).encode("utf-8"))
+            return
+        spill()
+        handles = [open(run, encoding="utf-8", newline="\n") for run in runs]
+        try:
+            for line in heapq.merge(*handles):
+                out.write(line.encode("utf-8"))
+        finally:
+            for handle in handles:
+                handle.close()
 
 
 def serialize(kg, format: str = "turtle") -> bytes:
-    """Serialize the complete graph of ``kg`` (a :class:`~spinekg.kg.KnowledgeGraph`) to bytes."""
+    """Serialize the complete graph of ``kg`` (a :class:`~spinekg.kg.KnowledgeGraph`) to bytes
+    (deterministic; :func:`write_rdf` streams big graphs to a file instead)."""
     fmt = resolve_format(format)
+    if fmt in _LINE_FORMATS:
+        from io import BytesIO
+
+        buffer = BytesIO()
+        _write_sorted_lines(kg, fmt in ("nquads", "application/n-quads"), buffer)
+        return buffer.getvalue()
     if fmt in QUAD_FORMATS:
         if not len(kg.ontology) and not len(kg.data):
             raise FormatError("empty knowledge graph")
-        ds = _dataset(kg)
-        if fmt in ("nquads", "application/n-quads"):
-            return _sorted_lines(ds.serialize(format="nquads"))
-        return ds.serialize(format=fmt, encoding="utf-8")
+        return _dataset(kg).serialize(format=fmt, encoding="utf-8")
     graph = _canonical(kg.graph)
-    if fmt in ("nt", "nt11", "ntriples", "application/n-triples"):
-        return _sorted_lines(graph.serialize(format="nt"))
     if fmt in ("json-ld", "application/ld+json"):
         context = {prefix: str(ns) for prefix, ns in PREFIXES.items()}
         doc = json.loads(graph.serialize(format="json-ld", context=context, auto_compact=True))

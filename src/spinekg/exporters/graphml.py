@@ -9,18 +9,27 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from . import write_bytes
 from ._flat import flat_entities
 
 __all__ = ["to_graphml", "write_graphml"]
 
 
-def to_graphml(kg) -> bytes:
-    """The GraphML document."""
+def _lines(kg):
     import networkx as nx
 
-    return ("\n".join(nx.generate_graphml(flat_entities(kg), named_key_ids=True)) + "\n").encode("utf-8")
+    for line in nx.generate_graphml(flat_entities(kg), named_key_ids=True):
+        yield (line + "\n").encode("utf-8")
+
+
+def to_graphml(kg) -> bytes:
+    """The GraphML document."""
+    return b"".join(_lines(kg))
 
 
 def write_graphml(kg, path: str | Path) -> None:
-    write_bytes(path, to_graphml(kg))
+    """Write the document line by line (atomically): the entities view is all that is held, never
+    the RDF graph a second time or the document as one string."""
+    from ..cli import atomic_output
+
+    with atomic_output(path) as handle:
+        handle.writelines(_lines(kg))
