@@ -40,22 +40,23 @@ STORES = ("memory", "oxigraph", "oxigraph:disk")
 
 
 def pytest_generate_tests(metafunc):
-    if getattr(metafunc.module, "STORE_SUITE", False) and "store" in metafunc.fixturenames:
-        metafunc.parametrize("store", STORES, indirect=True, scope="session")
+    if getattr(metafunc.module, "STORE_SUITE", False) and "kg_store" in metafunc.fixturenames:
+        metafunc.parametrize("kg_store", STORES, indirect=True, scope="session")
 
 
 @pytest.fixture(scope="session")
-def store(request) -> str:
+def kg_store(request) -> str:
     """The store the ``kg`` fixture lives in (``memory`` outside the shared suite)."""
     return getattr(request, "param", "memory")
 
 
 @pytest.fixture(scope="session")
-def kg(corpus, store, tmp_path_factory):
+def kg(corpus, kg_store, tmp_path_factory):
     """The shipped graph, compiled with every quote re-checked against the corpus, in ``store``
     (a persistent Oxigraph store is filled, closed, and reopened without parsing)."""
     import spinekg
 
+    store = kg_store
     if store == "oxigraph:disk":
         folder = tmp_path_factory.mktemp("store") / "kg"
         filled = spinekg.load(corpus=corpus, store=f"oxigraph:{folder}")

@@ -33,12 +33,12 @@ def spinekg_cli(*args, cwd=None):
     return subprocess.run([sys.executable, "-m", "spinekg", *args], capture_output=True, text=True, cwd=cwd)
 
 
-def test_each_store_holds_the_same_graph(kg, memory, store):
-    assert kg.store.kind == store.partition(":")[0]
+def test_each_store_holds_the_same_graph(kg, memory, kg_store):
+    assert kg.store.kind == kg_store.partition(":")[0]
     assert len(kg) == len(memory) == len(kg.ontology) + len(kg.data)
     assert isomorphic(kg.ontology, memory.ontology)
     assert isomorphic(kg.data, memory.data)
-    assert (kg.oxigraph is None) == (store == "memory")
+    assert (kg.oxigraph is None) == (kg_store == "memory")
 
 
 @pytest.mark.parametrize("fmt", ["turtle", "nt", "nquads", "trig", "jsonld"])
