@@ -91,15 +91,20 @@ class KnowledgeGraph:
 
         return compute_stats(self)
 
-    def validate(self, shapes=None, *, corpus: str | Path | None = None):
+    def validate(self, shapes=None, *, corpus: str | Path | None = None, engine: str | None = None):
         """Validate against SHACL shapes (default: the shipped ones); see :mod:`spinekg.validation`.
 
         Returns a frozen :class:`~spinekg.validation.ValidationResult`. With ``corpus`` (a folder
         of the documents' ``.txt`` files) every quote is also compared with the document text.
+        ``engine``: ``"pyshacl"`` (the reference) or ``"sparql"`` (the shapes compiled to SPARQL and
+        run set-at-a-time on Oxigraph: the same report, fast on big graphs); by default ``sparql``
+        for a graph held in Oxigraph and ``pyshacl`` otherwise.
         """
         from .validation import validate
 
-        return validate(self, shapes, corpus=corpus)
+        if engine is None:
+            engine = "sparql" if self.oxigraph is not None else "pyshacl"
+        return validate(self, shapes, corpus=corpus, engine=engine)
 
     @property
     def engine(self):

@@ -154,23 +154,39 @@ def _working_graph(kg, corpus: Path | None) -> tuple[Graph, bool]:
     for triple in kg.graph:
         data.add(triple)
     if (ONTOLOGY_IRI, RDF.type, OWL.Ontology) not in data:
-        from .build import load_ontology
-        from .resources import resource_dir
-
-        for triple in load_ontology(resource_dir("ontology")):
+        for triple in _shipped_ontology():
             data.add(triple)
-    text_checked = False
     snapshots = [(doc, name, snap) for doc, name in data.subject_objects(SPK.fileName)
                  for snap in data.objects(doc, SPK.hasSnapshot)]
-    if snapshots and all(data.value(snap, PROV.value) is not None for _, _, snap in snapshots):
-        return data, True
+    with_text = {snap for _, _, snap in snapshots if data.value(snap, PROV.value) is not None}
+    texts, text_checked = _document_texts(snapshots, with_text, corpus)
+    for snap, text in texts.items():
+        data.add((snap, PROV.value, text))
+    return data, text_checked
+
+
+def _shipped_ontology() -> Graph:
+    from .build import load_ontology
+    from .resources import resource_dir
+
+    return load_ontology(resource_dir("ontology"))
+
+
+def _document_texts(snapshots: list, with_text: set, corpus: Path | None) -> tuple[dict, bool]:
+    """The texts to attach (snapshot -> ``prov:value`` literal) and whether every quote can be
+    compared with its text. ``snapshots``: (document, file name, snapshot) triples; ``with_text``:
+    the snapshots that already carry their text."""
+    if snapshots and all(snap in with_text for _, _, snap in snapshots):
+        return {}, True
+    texts: dict = {}
+    text_checked = False
     if corpus is not None:
         corpus = Path(corpus)
         if not corpus.is_dir():
             raise CorpusError(f"{corpus}: corpus directory not found; point --corpus or SPINEKG_CORPUS at the folder of .txt files")
         text_checked = bool(snapshots)
         for _doc, name, snap in snapshots:
-            if data.value(snap, PROV.value) is not None:
+            if snap in with_text or snap in texts:
                 continue
             path = corpus / f"{name}.txt"
             try:
@@ -180,8 +196,8 @@ def _working_graph(kg, corpus: Path | None) -> tuple[Graph, bool]:
                 continue
             except UnicodeDecodeError as err:
                 raise CorpusError(f"{path}: not UTF-8 text ({err.reason} at byte {err.start})") from err
-            data.add((snap, PROV.value, Literal(text)))
-    return data, text_checked
+            texts[snap] = Literal(text)
+    return texts, text_checked
 
 
 # -- reading the report ------------------------------------------------------------------------
@@ -303,19 +319,32 @@ def _rows(report: Graph, data: Graph, shapes: Graph) -> tuple[ValidationRow, ...
     return tuple(rows)
 
 
+#: Validation engines: pyshacl (the reference) and SPARQL compiled set-at-a-time (:mod:`spinekg.shacl_sparql`).
+ENGINES = ("pyshacl", "sparql")
+#: The named graph that holds, while a store-backed graph is validated, what validation adds to it.
+VALIDATION_GRAPH = "https://w3id.org/spinekg/graph/validation"
+
+
 def validate(kg, shapes: str | Path | Iterable[str | Path] | None = None, *,
-             corpus: str | Path | None = None) -> ValidationResult:
+             corpus: str | Path | None = None, engine: str = "pyshacl") -> ValidationResult:
     """Validate ``kg`` against SHACL shapes (default: the shipped ones).
 
     ``corpus``: folder of the documents' ``.txt`` files; when given (or when the graph embeds the
-    texts), every quote is compared with the text at its offsets.
+    texts), every quote is compared with the text at its offsets. ``engine``: ``"pyshacl"``, or
+    ``"sparql"`` (each constraint one SPARQL query over the whole graph, on Oxigraph: the same
+    results, fast on large graphs; see :mod:`spinekg.shacl_sparql`).
     """
+    if engine not in ENGINES:
+        raise ValueError(f"unknown validation engine {engine!r}; use one of {', '.join(ENGINES)}")
+    shapes_graph, files = load_shapes(shapes)
+    corpus = Path(corpus) if corpus is not None else None
+    if engine == "sparql":
+        return _validate_sparql(kg, shapes_graph, files, corpus)
     import pyshacl
     from pyparsing import ParseException
     from pyshacl.errors import ReportableRuntimeError, ShapeLoadError, ConstraintLoadError
 
-    shapes_graph, files = load_shapes(shapes)
-    data, text_checked = _working_graph(kg, Path(corpus) if corpus is not None else None)
+    data, text_checked = _working_graph(kg, corpus)
     try:
         conforms, report, _text = pyshacl.validate(
             data,
@@ -341,3 +370,111 @@ def validate(kg, shapes: str | Path | Iterable[str | Path] | None = None, *,
     bind_prefixes(report)
     return ValidationResult(conforms=bool(conforms), report_graph=report, rows=_rows(report, data, shapes_graph),
                             text_checked=text_checked, shapes=tuple(str(f) for f in files))
+
+
+# -- the sparql engine -----------------------------------------------------------------------------
+
+def _validate_sparql(kg, shapes_graph: Graph, files: list[Path], corpus: Path | None) -> ValidationResult:
+    """Validation by :func:`spinekg.shacl_sparql.validate_store`: on the graph's own Oxigraph store
+    when it has one, else on an Oxigraph copy of the working graph."""
+    import pyoxigraph
+
+    try:
+        if isinstance(getattr(kg, "oxigraph", None), pyoxigraph.Store):
+            report, rows, text_checked = _validate_in_store(kg, shapes_graph, corpus)
+        else:
+            report, rows, text_checked = _validate_copy(kg, shapes_graph, corpus)
+    except ShapesError as err:
+        raise ShapesError(f"{', '.join(str(f) for f in files)}: {err}") from err
+    bind_prefixes(report)
+    root = report.value(predicate=RDF.type, object=URIRef(SH + "ValidationReport"))
+    return ValidationResult(conforms=report.value(root, URIRef(SH + "conforms")).toPython(), report_graph=report,
+                            rows=rows, text_checked=text_checked, shapes=tuple(str(f) for f in files))
+
+
+def _validate_copy(kg, shapes_graph: Graph, corpus: Path | None) -> tuple[Graph, tuple, bool]:
+    """Validate the working graph of an rdflib-backed ``kg`` in a new in-memory Oxigraph store."""
+    from .shacl_sparql import validate_store
+
+    data, text_checked = _working_graph(kg, corpus)
+    store, originals = _oxigraph_copy(data)
+    report = validate_store(store, shapes_graph, union=False)
+    _restore_literals(report, originals)
+    return report, _rows(report, data, shapes_graph), text_checked
+
+
+def _validate_in_store(kg, shapes_graph: Graph, corpus: Path | None) -> tuple[Graph, tuple, bool]:
+    """Validate ``kg.oxigraph`` in place: what :func:`_working_graph` would add (the ontology
+    when missing, the document texts) goes to the scratch graph ``VALIDATION_GRAPH``, which is
+    dropped again whatever happens. The rows are read while it is there (labels of the ontology)."""
+    import pyoxigraph as ox
+
+    from .shacl_sparql import validate_store
+    from .store import _to_ox
+
+    store, scratch = kg.oxigraph, ox.NamedNode(VALIDATION_GRAPH)
+    if store.contains_named_graph(scratch):  # left by a process that was killed while validating
+        store.remove_graph(scratch)
+    try:
+        added = []
+        if not store.query(f"ASK {{ <{ONTOLOGY_IRI}> a <{OWL.Ontology}> }}", use_default_graph_as_union=True):
+            added += list(_shipped_ontology())
+        snapshots = [(row["doc"], row["name"], row["snap"]) for row in _solutions(store, f"""
+            SELECT ?doc ?name ?snap WHERE {{ ?doc <{SPK.fileName}> ?name ; <{SPK.hasSnapshot}> ?snap }}""")]
+        with_text = {row["snap"] for row in _solutions(store, f"SELECT DISTINCT ?snap WHERE {{ ?snap <{PROV.value}> ?t }}")}
+        texts, text_checked = _document_texts(snapshots, with_text, corpus)
+        added += [(snap, PROV.value, text) for snap, text in texts.items()]
+        store.extend([ox.Quad(*(_to_ox(t) for t in triple), scratch) for triple in added])
+        report = validate_store(store, shapes_graph, union=True)
+        return report, _rows(report, kg.graph, shapes_graph), text_checked
+    finally:
+        store.remove_graph(scratch)
+
+
+def _solutions(store, query: str) -> list[dict]:
+    from .sparql import _from_ox
+
+    result = store.query(query, use_default_graph_as_union=True)
+    names = [v.value for v in result.variables]
+    return [{name: _from_ox(solution[name]) for name in names} for solution in result]
+
+
+def _oxigraph_copy(graph: Graph):
+    """A new in-memory pyoxigraph store holding ``graph`` (blank nodes keep their ids), and the
+    literals Oxigraph stores in another form ("44.0"^^xsd:decimal as "44") mapped back to
+    theirs: the report then names values as the graph writes them, as pyshacl's does."""
+    import pyoxigraph as ox
+
+    from .store import _to_ox
+
+    terms: dict = {}
+
+    def convert(term):
+        found = terms.get(term)
+        if found is None:
+            found = terms[term] = _to_ox(term)
+        return found
+
+    store = ox.Store()
+    store.extend([ox.Quad(convert(s), convert(p), convert(o)) for s, p, o in graph])
+    literals = [t for t in terms if isinstance(t, Literal) and (t.language or t.datatype is not None)]  # may change
+    probe = ox.Store()
+    probe.extend([ox.Quad(ox.NamedNode(f"urn:spinekg:literal:{i}"), ox.NamedNode("urn:spinekg:is"), terms[lit])
+                  for i, lit in enumerate(literals)])
+    from .sparql import _from_ox
+
+    originals = {}
+    for quad in probe:
+        original = literals[int(quad.subject.value.rsplit(":", 1)[1])]
+        stored = _from_ox(quad.object)
+        if stored != original:
+            originals.setdefault(stored, original)
+    return store, originals
+
+
+def _restore_literals(report: Graph, originals: dict) -> None:
+    """Report focus nodes and values in the graph's own literal forms (see :func:`_oxigraph_copy`)."""
+    for pred in (URIRef(SH + "focusNode"), URIRef(SH + "value")):
+        for result, value in list(report.subject_objects(pred)):
+            if value in originals:
+                report.set((result, pred, originals[value]))
