@@ -221,3 +221,12 @@ def test_line_formats_stream_through_sorted_runs_to_the_same_bytes(kg, memory, f
     kg.export(fmt, tmp_path / f"graph.{fmt}")
     assert (tmp_path / f"graph.{fmt}").read_bytes() == expected
     assert [p.name for p in tmp_path.iterdir()] == [f"graph.{fmt}"]  # no temporary file left
+
+
+def test_validate_on_each_store_reports_the_same(corpus):
+    """The CLI's default engine follows the store (pyshacl in memory, SPARQL on Oxigraph)."""
+    reports = [spinekg_cli("validate", "--corpus", str(corpus), "-f", "json", "--store", store) for store in ("memory", "oxigraph")]
+    for result in reports:
+        assert result.returncode == 0, result.stderr
+    assert reports[0].stdout == reports[1].stdout
+    assert json.loads(reports[0].stdout)["counts"] == {"violation": 0, "warning": 58, "info": 140}
