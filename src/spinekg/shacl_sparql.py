@@ -9,22 +9,27 @@ spinekg reads it unchanged.
 
 How the SHACL definitions become queries:
 
-* A shape's focus nodes are one sub-select over the union of its targets (``sh:targetClass``
-  follows ``rdf:type/rdfs:subClassOf*``; a SHACL-AF ``sh:SPARQLTarget`` is embedded as it is
-  written), and its value nodes are the distinct pairs (focus, value) of its path (a node shape's
-  value node is the focus node itself). A shape reached through ``sh:property`` gets the focus
-  nodes of its parent node shape; a shape with targets of its own is also validated on them.
-* Tests on one value node (``sh:datatype``, ``sh:pattern``, ``sh:in``, ...) are FILTERs. Tests
-  that need the data (``sh:class``, ``sh:or`` over shapes, cardinalities) are sets computed once
-  and subtracted with MINUS or joined: Oxigraph evaluates those once and hashes them, where a
-  correlated FILTER NOT EXISTS would walk a property path again for every value node.
-* ``sh:or`` members and ``sh:qualifiedValueShape`` shapes become the set of candidate nodes that
-  conform to them, built from the same pieces.
+* A shape's focus nodes are the union of its targets (``sh:targetClass`` follows
+  ``rdf:type/rdfs:subClassOf*``; a SHACL-AF ``sh:SPARQLTarget`` is embedded as it is written),
+  selected once: a shape without focus nodes runs no query; up to ``_WRITTEN_FOCUS`` of them are
+  written into its queries (VALUES); more are re-selected by a sub-select in each query. A shape
+  reached through ``sh:property`` gets the focus nodes of its parent node shape (a shape with
+  targets of its own is also validated on those). Value nodes are the distinct pairs (focus,
+  value) of the path; a node shape's value node is the focus node itself.
+* A test on one value node (``sh:datatype``, ``sh:pattern``, ``sh:in``, ...) is a FILTER. For
+  a large focus set, what needs the data (the instances of an ``sh:class``, the values per node
+  of a path without ``*``/``+``/``?`` for cardinalities and ``sh:equals``, the nodes a path leads
+  to a ``sh:in`` member from) is a set computed once over the graph, hashed, and subtracted with
+  MINUS or joined; for a small one it is followed from each focus node. Oxigraph runs a
+  correlated FILTER NOT EXISTS once per row, and a property path with both ends fixed slowly:
+  the choice is worth 10 to 50 times either way.
+* ``sh:or`` members and ``sh:qualifiedValueShape`` shapes become the set of nodes that conform
+  to them, built from the same pieces (:meth:`_Compiler.conforming`).
 * A SHACL-SPARQL constraint is run with ``$this`` pre-bound to every focus node at once: the
-  focus sub-select opens each group of the query that mentions ``$this`` (except inside EXISTS,
-  where the outer binding is substituted anyway), which is the spec's pre-binding applied to a
-  set; ``$PATH`` is replaced by the shape's path. The spec's restrictions (no MINUS, VALUES,
-  SERVICE; sub-selects project ``$this``; ``$this`` not re-bound) are what make this exact.
+  focus nodes open each group of the query that mentions ``$this`` (except inside EXISTS, which
+  sees the outer binding anyway), the spec's pre-binding applied to a set; ``$PATH`` is replaced
+  by the shape's path. The spec's restrictions (no MINUS, VALUES, SERVICE; sub-selects select
+  ``$this``; ``$this`` not re-bound) are what make this exact.
 
 Anything outside the constructs listed in ``_SUPPORTED`` raises :class:`~spinekg.errors.ShapesError`
 naming it: such shapes need the pyshacl engine.
@@ -33,7 +38,7 @@ naming it: such shapes need the pyshacl engine.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from itertools import count
 from typing import Iterator
 
@@ -222,11 +227,43 @@ class _Shapes:
 
 # -- compiling shapes to SPARQL -----------------------------------------------------------------
 
-class _Query:
-    """A query under construction: the prefixes its embedded SHACL-SPARQL texts need."""
+#: Focus sets up to this size are written into the queries (VALUES) rather than re-selected.
+_WRITTEN_FOCUS = 2000
 
-    def __init__(self):
+
+@dataclass(frozen=True)
+class _Focus:
+    """A shape's focus nodes: the branches of a UNION that each bind ``?this`` and, once the set
+    is known to be small, the nodes themselves as SPARQL text (``written``)."""
+
+    branches: tuple[str, ...]
+    prefixes: tuple[tuple[str, str], ...]
+    written: tuple[str, ...] | None = None
+
+    @property
+    def large(self) -> bool:
+        """Too many focus nodes to write out: sets over the whole graph are then cheaper to hash
+        than to follow from each focus node."""
+        return self.written is None
+
+    def pattern(self, var: str, query: "_Query", where: str) -> str:
+        """A group element binding ``var`` to each focus node once."""
+        if self.written is not None:
+            return f"{{ VALUES {var} {{ {' '.join(self.written)} }} }}"
+        query.use(dict(self.prefixes), where)
+        body = " UNION ".join(f"{{ {branch} }}" for branch in self.branches)
+        rename = "" if var == "?this" else f" BIND(?this AS {var})"
+        return f"{{ SELECT DISTINCT {var} WHERE {{ {body}{rename} }} }}"
+
+
+class _Query:
+    """A query under construction for one focus set: the prefixes its embedded SHACL-SPARQL
+    texts need; ``large``: see :attr:`_Focus.large`; ``empty``: there is nothing to validate."""
+
+    def __init__(self, focus: _Focus):
         self.prefixes: dict[str, str] = {}
+        self.large = focus.large
+        self.empty = focus.written == ()
 
     def use(self, prefixes: dict[str, str], where: str) -> None:
         for name, iri in prefixes.items():
@@ -237,21 +274,6 @@ class _Query:
     def text(self, select: str) -> str:
         prologue = "".join(f"PREFIX {name}: <{iri}>\n" for name, iri in sorted(self.prefixes.items()))
         return prologue + select
-
-
-@dataclass(frozen=True)
-class _Focus:
-    """A shape's focus nodes as the branches of a UNION, each binding ``?this``."""
-
-    branches: tuple[str, ...]
-    prefixes: tuple[tuple[str, str], ...]
-
-    def pattern(self, var: str, query: _Query, where: str) -> str:
-        """A group element binding ``var`` to each focus node once."""
-        query.use(dict(self.prefixes), where)
-        body = " UNION ".join(f"{{ {branch} }}" for branch in self.branches)
-        rename = "" if var == "?this" else f" BIND(?this AS {var})"
-        return f"{{ SELECT DISTINCT {var} WHERE {{ {body}{rename} }} }}"
 
 
 class _Compiler:
@@ -368,41 +390,77 @@ class _Compiler:
             tests.append((SH.OrConstraintComponent, lst, _OrTest(self, tuple(members))))
         return tests
 
-    def conforming(self, shape: _Shape, var: str, cand: str, query: _Query) -> str:
-        """Group elements keeping, of the nodes ``var`` bound by ``cand``, those that conform to
-        ``shape`` (https://www.w3.org/TR/shacl/#conformance-checking)."""
+    def conforming(self, shape: _Shape, var: str, cand: str, query: _Query) -> tuple[list[str], list[str]]:
+        """Group elements that keep the nodes ``var`` conforming to ``shape``
+        (https://www.w3.org/TR/shacl/#conformance-checking), as (binding, filtering): a binding
+        element binds ``var`` itself (to a set that includes every conforming node, such as the
+        instances of a class); a filtering one needs ``var`` bound. ``cand`` binds ``var`` to
+        the nodes to check, for tests that cannot enumerate their nodes."""
         if shape.deactivated:
-            return ""
+            return [], []
         s, where = self.shapes, self.shapes.curie(shape.node)
-        parts = []
+        binding, filtering = [], []
         for _component, _param, test in self.node_tests(shape):
             if not shape.is_property:
-                parts.append(test.holds(var, cand, query))
+                (binding if test.binds(query) else filtering).append(test.holds(var, cand, query))
                 continue
             value = self.var("z")
-            values = f"{cand} {var} {self.path(shape.path)} {value} ."
-            inner = f"{{ SELECT DISTINCT {value} WHERE {{ {values} }} }}"
-            parts.append(f"MINUS {{ SELECT DISTINCT {var} WHERE {{ {values} {test.fails(value, inner, query)} }} }}")
+            pairs = self.pairs(shape, var, value, cand, query)
+            inner = f"{{ SELECT DISTINCT {value} WHERE {{ {pairs} }} }}"
+            filtering.append(f"MINUS {{ SELECT DISTINCT {var} WHERE {{ {pairs} {test.fails(value, inner, query)} }} }}")
         for param in (SH.minCount, SH.maxCount):
-            if s.one(shape, param) is not None:
-                n = s.integer(shape, param)
-                value = self.var("z")
-                counted = (f"SELECT {var} WHERE {{ {cand} {var} {self._shape_path(shape, param)} {value} }} "
-                           f"GROUP BY {var} HAVING (COUNT(DISTINCT {value}) {'>=' if param == SH.minCount else '>'} {n})")
-                parts.append(f"{{ {counted} }}" if param == SH.minCount else f"MINUS {{ {counted} }}")
+            if s.one(shape, param) is None:
+                continue
+            n, value = s.integer(shape, param), self.var("z")
+            self._shape_path(shape, param)
+            counted = (f"SELECT {var} WHERE {{ {self.pairs(shape, var, value, cand, query)} }} GROUP BY {var} "
+                       f"HAVING (COUNT(DISTINCT {value}) {'>=' if param == SH.minCount else '>'} {n})")
+            if param == SH.maxCount:
+                filtering.append(f"MINUS {{ {counted} }}")
+            elif n > 0:
+                binding.append(f"{{ {counted} }}")
         for required in s.values(shape, SH.hasValue):
             term = _term(required, f"{where} sh:hasValue")
             if shape.is_property:
-                parts.append(f"{{ SELECT DISTINCT {var} WHERE {{ {var} {self.path(shape.path)} {term} }} }}")
+                binding.append(f"{{ SELECT DISTINCT {var} WHERE {{ {var} {self.path(shape.path)} {term} }} }}")
             else:
-                parts.append(f"FILTER(sameTerm({var}, {term}))")
+                filtering.append(f"FILTER(sameTerm({var}, {term}))")
         for child in s.children(shape):
-            parts.append(self.conforming(child, var, cand, query))
+            child_binding, child_filtering = self.conforming(child, var, cand, query)
+            binding += child_binding
+            filtering += child_filtering
         for param in (SH.equals, SH.lessThan, SH.qualifiedValueShape, SH.sparql):
             if s.one(shape, param) is not None:
                 raise ShapesError(f"{where}: the sparql engine does not support {s.curie(param)} in a shape used by "
                                   "sh:or or sh:qualifiedValueShape (use the pyshacl engine)")
-        return " ".join(parts)
+        return binding, filtering
+
+    def conforming_set(self, shape: _Shape, var: str, cand: str, query: _Query) -> str:
+        """A sub-select of the nodes ``var`` that conform to ``shape`` (those of ``cand`` unless
+        a test enumerates them itself)."""
+        binding, filtering = self.conforming(shape, var, cand, query)
+        return f"{{ SELECT DISTINCT {var} WHERE {{ {' '.join(binding) or cand} {' '.join(filtering)} }} }}"
+
+    def bounded(self, path) -> bool:
+        """Whether a path has no ``*``, ``+`` or ``?``: its pairs can then be enumerated over the
+        whole graph at the cost of a few joins, and hashed, rather than followed from each focus node."""
+        g = self.shapes.graph
+        if isinstance(path, URIRef):
+            return True
+        if any(g.value(path, p) is not None for p in (SH.zeroOrMorePath, SH.oneOrMorePath, SH.zeroOrOnePath)):
+            return False
+        inner = [g.value(path, SH.inversePath)] if g.value(path, SH.inversePath) is not None else \
+            list(g.items(g.value(path, SH.alternativePath) or path))
+        return all(self.bounded(p) for p in inner)
+
+    def pairs(self, shape: _Shape, this: str, value: str, cand: str, query: _Query) -> str:
+        """Group elements binding the pairs (``this``, ``value``) of a property shape's path: over
+        the whole graph when the path is bounded and the focus set large, else from the nodes
+        ``this`` that ``cand`` binds."""
+        path = self.path(shape.path)
+        if query.large and self.bounded(shape.path):
+            return f"{this} {path} {value} ."
+        return f"{cand} {this} {path} {value} ."
 
     def _shape_path(self, shape: _Shape, param) -> str:
         if not shape.is_property:
@@ -418,6 +476,10 @@ class _ExprTest:
     def __init__(self, expression):
         self.expression = expression
 
+    def binds(self, query: _Query) -> bool:
+        """Whether :meth:`holds` binds the node itself (else the node must be bound before)."""
+        return False
+
     def holds(self, var: str, cand: str, query: _Query) -> str:
         return f"FILTER(COALESCE({self.expression(var)}, false))"
 
@@ -425,47 +487,57 @@ class _ExprTest:
         return f"FILTER(!COALESCE({self.expression(var)}, false))"
 
 
-class _InTest:
-    """``sh:in``: membership by RDF term equality; the members bind the node when it is free."""
+class _InTest(_ExprTest):
+    """``sh:in``: membership by RDF term equality. For a large focus set the members bind the
+    node (paths are then followed backwards from them, once); for a small one, a FILTER."""
 
     def __init__(self, members: tuple[str, ...]):
+        super().__init__(lambda var: " || ".join(f"sameTerm({var}, {m})" for m in members) or "false")
         self.members = members
 
-    def holds(self, var: str, cand: str, query: _Query) -> str:
-        return f"VALUES {var} {{ {' '.join(self.members)} }}"
+    def binds(self, query: _Query) -> bool:
+        return query.large
 
-    def fails(self, var: str, cand: str, query: _Query) -> str:
-        test = " || ".join(f"sameTerm({var}, {m})" for m in self.members) or "false"
-        return f"FILTER(!({test}))"
+    def holds(self, var: str, cand: str, query: _Query) -> str:
+        return f"VALUES {var} {{ {' '.join(self.members)} }}" if query.large else super().holds(var, cand, query)
 
 
 class _ClassTest:
-    """``sh:class``: the SHACL instances of the class, found once from the class downwards."""
+    """``sh:class``: for a large focus set, the SHACL instances of the class, found once from the
+    class downwards and hashed; for a small one, followed upwards from each node."""
 
     def __init__(self, cls: str):
         self.cls = cls
+
+    def binds(self, query: _Query) -> bool:
+        return query.large
 
     def _instances(self, var: str) -> str:
         return f"SELECT DISTINCT {var} WHERE {{ {var} {_CLASS_PATH} {self.cls} }}"
 
     def holds(self, var: str, cand: str, query: _Query) -> str:
-        return f"{{ {self._instances(var)} }}"
+        if query.large:
+            return f"{{ {self._instances(var)} }}"
+        return f"FILTER EXISTS {{ {var} {_CLASS_PATH} {self.cls} }}"
 
     def fails(self, var: str, cand: str, query: _Query) -> str:
-        return f"MINUS {{ {self._instances(var)} }}"
+        if query.large:
+            return f"MINUS {{ {self._instances(var)} }}"
+        return f"FILTER NOT EXISTS {{ {var} {_CLASS_PATH} {self.cls} }}"
 
 
 class _OrTest:
-    """``sh:or``: the candidate nodes that conform to at least one member shape."""
+    """``sh:or``: the nodes that conform to at least one member shape."""
 
     def __init__(self, compiler: _Compiler, members: tuple[_Shape, ...]):
         self.compiler = compiler
         self.members = members
 
+    def binds(self, query: _Query) -> bool:
+        return True
+
     def _conforming(self, var: str, cand: str, query: _Query) -> str:
-        branches = [f"{{ SELECT DISTINCT {var} WHERE {{ {cand} {self.compiler.conforming(m, var, cand, query)} }} }}"
-                    for m in self.members]
-        return " UNION ".join(branches)
+        return " UNION ".join(self.compiler.conforming_set(m, var, cand, query) for m in self.members)
 
     def holds(self, var: str, cand: str, query: _Query) -> str:
         return f"{{ {self._conforming(var, cand, query)} }}"
@@ -598,18 +670,43 @@ class _Run:
         self.compiler = _Compiler(shapes)
         self.results: list[_Result] = []
         self._labels = _GenericMessages(shapes, store, union)
+        self._terms: dict = {}
+
+    def focus(self, shape: _Shape) -> _Focus:
+        """The focus nodes of ``shape``, selected once: written out when there are few (none:
+        the shape's queries are not run at all), else left as a sub-select."""
+        where, focus = self.shapes.curie(shape.node), self.compiler.focus(shape)
+        query = _Query(focus)
+        select = f"SELECT ?this WHERE {{ {focus.pattern('?this', query, where)} }} LIMIT {_WRITTEN_FOCUS + 1}"
+        nodes = [row["this"] for row in self.rows(query, select, where) if "this" in row]
+        if len(nodes) > _WRITTEN_FOCUS or any(isinstance(n, BNode) for n in nodes):
+            return focus
+        try:
+            return replace(focus, written=tuple(_term(n, where) for n in nodes))
+        except ShapesError:  # an IRI of the data that a query cannot hold
+            return focus
 
     def rows(self, query: _Query, select: str, where: str) -> Iterator[dict]:
         """The solutions of a query, as dicts of rdflib terms (unbound variables left out)."""
-        from .sparql import _from_ox
-
+        if query.empty:
+            return
         try:
             solutions = self.store.query(query.text(select), use_default_graph_as_union=self.union)
         except SyntaxError as err:
             raise ShapesError(f"{where}: bad SPARQL in a shape: {str(err).strip().splitlines()[0]}") from None
         names = [v.value for v in solutions.variables]
+        term = self._term
         for solution in solutions:
-            yield {name: _from_ox(solution[name]) for name in names if solution[name] is not None}
+            yield {name: term(value) for name in names if (value := solution[name]) is not None}
+
+    def _term(self, value):
+        """An rdflib term for a pyoxigraph one (converted once: results repeat documents, claims)."""
+        found = self._terms.get(value)
+        if found is None:
+            from .sparql import _from_ox
+
+            found = self._terms[value] = _from_ox(value)
+        return found
 
     def validate(self, shape: _Shape, focus: _Focus) -> None:
         """All results of ``shape`` (and of its property shapes) on the focus nodes ``focus``."""
@@ -617,7 +714,7 @@ class _Run:
             return
         where = self.shapes.curie(shape.node)
         for component, param, test in self.compiler.node_tests(shape):
-            query = _Query()
+            query = _Query(focus)
             values = self.compiler.values(shape, focus, "?this", "?value", query)
             cand = self.compiler.candidates(shape, focus, "?value", query)
             select = f"SELECT DISTINCT ?this ?value WHERE {{ {values} {test.fails('?value', cand, query)} }}"
@@ -637,19 +734,22 @@ class _Run:
         self.results.append(_Result(focus, value, shape.path, shape, component, messages))
 
     def _counts(self, shape: _Shape, focus: _Focus, where: str) -> None:
-        """sh:minCount and sh:maxCount: the focus nodes with too few or too many value nodes."""
+        """sh:minCount and sh:maxCount: the focus nodes with too few or too many value nodes
+        (counted once per node of the graph when the path is bounded, then joined)."""
         c = self.compiler
         for param, component in ((SH.minCount, SH.MinCountConstraintComponent),
                                  (SH.maxCount, SH.MaxCountConstraintComponent)):
             if self.shapes.one(shape, param) is None:
                 continue
-            n, path, query = self.shapes.integer(shape, param), c._shape_path(shape, param), _Query()
-            counted = (f"SELECT ?this WHERE {{ {focus.pattern('?this', query, where)} ?this {path} ?value }} "
-                       f"GROUP BY ?this HAVING (COUNT(DISTINCT ?value) {'>=' if param == SH.minCount else '>'} {n})")
+            n, query = self.shapes.integer(shape, param), _Query(focus)
+            c._shape_path(shape, param)
+            nodes = focus.pattern("?this", query, where)
+            counted = (f"SELECT ?this WHERE {{ {c.pairs(shape, '?this', '?value', nodes, query)} }} GROUP BY ?this "
+                       f"HAVING (COUNT(DISTINCT ?value) {'>=' if param == SH.minCount else '>'} {n})")
             if param == SH.maxCount:
-                select = counted
+                select = f"SELECT ?this WHERE {{ {nodes} {{ {counted} }} }}"
             elif n > 0:
-                select = f"SELECT ?this WHERE {{ {focus.pattern('?this', query, where)} MINUS {{ {counted} }} }}"
+                select = f"SELECT ?this WHERE {{ {nodes} MINUS {{ {counted} }} }}"
             else:
                 continue
             for row in self.rows(query, select, where):
@@ -658,7 +758,7 @@ class _Run:
     def _has_value(self, shape: _Shape, focus: _Focus, where: str) -> None:
         """sh:hasValue: the focus nodes among whose value nodes the term is missing."""
         for required in self.shapes.values(shape, SH.hasValue):
-            query, term = _Query(), _term(required, f"{where} sh:hasValue")
+            query, term = _Query(focus), _term(required, f"{where} sh:hasValue")
             nodes = focus.pattern("?this", query, where)
             if shape.is_property:
                 select = (f"SELECT ?this WHERE {{ {nodes} MINUS {{ SELECT DISTINCT ?this WHERE "
@@ -673,15 +773,16 @@ class _Run:
         of a value node and a value of the property that is not ordered by SPARQL's <)."""
         c = self.compiler
         for other in self.shapes.values(shape, SH.equals):
-            query, pred = _Query(), _term(other, f"{where} sh:equals")
+            query, pred = _Query(focus), _term(other, f"{where} sh:equals")
+            nodes = focus.pattern("?this", query, where)
             mine = c.values(shape, focus, "?this", "?value", query)
-            theirs = f"{focus.pattern('?this', query, where)} ?this {pred} ?value ."
-            select = (f"SELECT DISTINCT ?this ?value WHERE {{ {{ {mine} MINUS {{ {theirs} }} }} "
-                      f"UNION {{ {theirs} MINUS {{ {mine} }} }} }}")
+            all_mine = c.pairs(shape, "?this", "?value", nodes, query) if shape.is_property else mine
+            select = (f"SELECT DISTINCT ?this ?value WHERE {{ {{ {mine} MINUS {{ ?this {pred} ?value }} }} "
+                      f"UNION {{ {nodes} ?this {pred} ?value MINUS {{ {all_mine} }} }} }}")
             for row in self.rows(query, select, where):
                 self.add(shape, SH.EqualsConstraintComponent, other, row["this"], row["value"])
         for other in self.shapes.values(shape, SH.lessThan):
-            query, pred = _Query(), _term(other, f"{where} sh:lessThan")
+            query, pred = _Query(focus), _term(other, f"{where} sh:lessThan")
             c._shape_path(shape, SH.lessThan)
             select = (f"SELECT DISTINCT ?this ?value ?other WHERE {{ {c.values(shape, focus, '?this', '?value', query)} "
                       f"?this {pred} ?other FILTER(!COALESCE(?value < ?other, false)) }}")
@@ -698,10 +799,11 @@ class _Run:
         for node in s.values(shape, SH.qualifiedValueShape):
             path, inner = c._shape_path(shape, SH.qualifiedValueShape), s.shape(node)
             for param, component in bounds:
-                n, query = s.integer(shape, param), _Query()
+                n, query = s.integer(shape, param), _Query(focus)
                 cand = c.candidates(shape, focus, "?value", query)
+                conforms = " ".join(sum(c.conforming(inner, "?value", cand, query), []))
                 counts = (f"{{ SELECT ?this (COUNT(DISTINCT ?value) AS ?n) WHERE {{ {focus.pattern('?this', query, where)} "
-                          f"?this {path} ?value {c.conforming(inner, '?value', cand, query)} }} GROUP BY ?this }}")
+                          f"?this {path} ?value {conforms} }} GROUP BY ?this }}")
                 if param == SH.qualifiedMaxCount:
                     select = f"SELECT ?this WHERE {{ {counts} FILTER(?n > {n}) }}"
                 elif n > 0:
@@ -723,7 +825,7 @@ class _Run:
         if select is None:
             raise ShapesError(f"{where}: the sparql engine supports only SELECT-based sh:sparql constraints "
                               "(use the pyshacl engine)")
-        query = _Query()
+        query = _Query(focus)
         own, body = _split_prologue(str(select), where)
         query.use({**self.shapes.prefixes(constraint), **own}, where)
         path = self.compiler.path(shape.path) if shape.is_property else None
@@ -916,5 +1018,5 @@ def validate_store(store, shapes: Graph, *, union: bool = True) -> Graph:
     model = _Shapes(shapes)
     run = _Run(store, model, union)
     for shape in model.targeted():
-        run.validate(shape, run.compiler.focus(shape))
+        run.validate(shape, run.focus(shape))
     return _report(model, run.results, store, union)

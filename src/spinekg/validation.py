@@ -239,12 +239,27 @@ def _path_text(report: Graph, data: Graph, node) -> str | None:
 
 
 class _Labels:
-    """Labels, documents and quotes of nodes, read from the validated graph."""
+    """Labels, documents and quotes of nodes, read from the validated graph (each node's once:
+    a document or a claim is named by many results)."""
 
     def __init__(self, data: Graph):
         self.data = data
+        self._labels: dict = {}
+        self._evidence: dict = {}
 
     def label(self, node) -> str:
+        found = self._labels.get(node)
+        if found is None:
+            found = self._labels[node] = self._label(node)
+        return found
+
+    def evidence(self, role: str, node) -> list[Evidence]:
+        found = self._evidence.get((role, node))
+        if found is None:
+            found = self._evidence[(role, node)] = tuple(self._find_evidence(role, node))
+        return list(found)
+
+    def _label(self, node) -> str:
         if isinstance(node, Literal):
             return str(node)
         if (node, RDF.type, SPK.WebPage) in self.data:
@@ -259,7 +274,7 @@ class _Labels:
             return _short(self.data, node)
         return "(blank node)"
 
-    def evidence(self, role: str, node) -> list[Evidence]:
+    def _find_evidence(self, role: str, node) -> list[Evidence]:
         g = self.data
         if not isinstance(node, URIRef):
             return []
