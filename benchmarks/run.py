@@ -467,7 +467,8 @@ def _query_table(size: dict, args_repeat: int) -> list[str]:
                     substituted.add(f"{name} ({', '.join(f'{k}={v}' for k, v in step['params'].items() if v.startswith('syn'))})")
             first = f"{step['first'] * 1000:.1f}" if step and "first" in step else "—"
             runs = step.get("runs", args_repeat) if step else args_repeat
-            cells += [first, _s(step, "ms") + ("" if runs >= args_repeat else " (first only)" if not runs else f" ({runs} runs)")]
+            fewer = "" if runs >= args_repeat else " (first only)" if not runs else f" ({runs} run{'s' * (runs > 1)})"
+            cells += [first, _s(step, "ms") + fewer]
             if store != "memory":
                 cells.append(_x(ratio(stores["memory"]["steps"].get(f"query:{name}"), step)))
         lines.append(f"| {name} | {'/'.join(str(r) for r in sorted(rows)) or '—'} | " + " | ".join(cells) + " |")
