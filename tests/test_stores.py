@@ -174,7 +174,7 @@ def test_to_store_copies_a_graph_into_oxigraph_and_back(memory, tmp_path):
 
 def test_build_fills_a_store_that_every_command_reopens(tmp_path, corpus):
     folder = tmp_path / "kg"
-    built = spinekg_cli("build", "--corpus", str(corpus), "--store", f"oxigraph:{folder}", cwd=tmp_path)
+    built = spinekg_cli("build", "--corpus", str(corpus.resolve()), "--store", f"oxigraph:{folder}", cwd=tmp_path)
     assert built.returncode == 0, built.stderr
     assert f"stored 21341 triples in oxigraph:{folder}" in built.stderr + built.stdout
     assert not (tmp_path / "build").exists()  # no file asked for, none written
