@@ -135,7 +135,8 @@ PREFIXES = """@prefix sh: <http://www.w3.org/ns/shacl#> . @prefix spk: <https://
 #: Custom shapes without sh:message (pyshacl's generic wording), on constructs the shipped shapes
 #: do not combine this way: anonymous property shapes, inverse and one-or-more paths, a node
 #: shape's sh:hasValue and sh:in, a qualified maximum, sh:equals on a node shape, $PATH and
-#: {$this} in a SHACL-SPARQL constraint of a property shape, a SPARQL target.
+#: {$this} in a SHACL-SPARQL constraint of a property shape, a SHACL-SPARQL query whose WHERE
+#: does not mention $this, a SPARQL target.
 CUSTOM = PREFIXES + """
 ex:Documents a sh:NodeShape ; sh:targetClass spk:WebPage ;
   sh:property [ sh:path rdfs:comment ; sh:minCount 1 ] ,
@@ -154,6 +155,10 @@ ex:Spans a sh:NodeShape ; sh:targetClass oa:SpecificResource ;
 ex:Modalities a sh:NodeShape ; sh:targetObjectsOf spk:modality ; sh:hasValue spk:Asserted ;
   sh:in ( spk:Hedged ) ; sh:equals rdfs:seeAlso ;
   sh:or ( [ sh:nodeKind sh:Literal ] [ sh:path rdfs:label ; sh:minCount 2 ] ) .
+ex:Counted a sh:NodeShape ; sh:targetClass spk:WebPage ; sh:sparql [ sh:message "{$this} and {?n} states" ;
+  sh:select "SELECT $this ?n WHERE { { SELECT (COUNT(*) AS ?n) WHERE { ?s a oa:TimeState } } }" ;
+  sh:prefixes ex:Prefixes ] .
+ex:Prefixes sh:declare [ sh:prefix "oa" ; sh:namespace "http://www.w3.org/ns/oa#" ] .
 ex:Picked a sh:NodeShape ; sh:target [ a sh:SPARQLTarget ; sh:select "SELECT ?this WHERE { ?this a <https://w3id.org/spinekg/vocab#Organization> }" ] ;
   sh:nodeKind sh:BlankNode .
 """

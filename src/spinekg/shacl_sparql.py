@@ -463,6 +463,8 @@ class _Compiler:
         return f"{cand} {this} {path} {value} ."
 
     def _shape_path(self, shape: _Shape, param) -> str:
+        """The path of a property shape; a ShapesError for a node shape, where ``param`` is not
+        allowed (https://www.w3.org/TR/shacl/#core-components-count)."""
         if not shape.is_property:
             raise ShapesError(f"{self.shapes.curie(shape.node)}: {self.shapes.curie(param)} is only allowed on "
                               "property shapes")
@@ -587,9 +589,9 @@ def _projection(text: str) -> str:
 # -- SHACL-SPARQL constraints -------------------------------------------------------------------
 
 def _prebind(text: str, focus_group: str, where: str) -> str:
-    """``text`` with ``$this`` pre-bound to every focus node: ``focus_group`` opens every group
-    that mentions ``$this``, except the groups inside EXISTS (which see the outer binding) and a
-    brace holding a sub-select (whose own WHERE group gets it)."""
+    """``text`` with ``$this`` pre-bound to every focus node: ``focus_group`` opens the WHERE group
+    and every group inside it that mentions ``$this``, except the groups inside EXISTS (which see
+    the outer binding) and a brace holding a sub-select (whose own WHERE group gets it)."""
     blanked = _blanked(text)
     for keyword in ("MINUS", "VALUES", "SERVICE"):
         if re.search(rf"\b{keyword}\b", blanked, re.IGNORECASE):
@@ -617,7 +619,7 @@ def _prebind(text: str, focus_group: str, where: str) -> str:
             if re.search(r"[?$]this\b", sub) and not re.search(r"[?$]this\b|\*", _projection(sub)):
                 raise ShapesError(f"{where}: a sub-select that uses $this must select it (SHACL 5.3.1)")
             continue
-        if re.search(r"[?$]this\b", blanked[i:end]):
+        if not inserts or re.search(r"[?$]this\b", blanked[i:end]):
             inserts.append(i + 1)
     for at in reversed(inserts):
         text = f"{text[:at]} {focus_group} {text[at:]}"
@@ -669,7 +671,7 @@ class _Run:
         self.union = union
         self.compiler = _Compiler(shapes)
         self.results: list[_Result] = []
-        self._labels = _GenericMessages(shapes, store, union)
+        self._generic = _GenericMessages(shapes, store, union)
         self._terms: dict = {}
 
     def focus(self, shape: _Shape) -> _Focus:
@@ -730,7 +732,7 @@ class _Run:
             self.validate(child, focus)
 
     def add(self, shape: _Shape, component: URIRef, param, focus, value=None) -> None:
-        messages = shape.messages or self._labels.generic(shape, component, param, focus, value)
+        messages = shape.messages or self._generic.generic(shape, component, param, focus, value)
         self.results.append(_Result(focus, value, shape.path, shape, component, messages))
 
     def _counts(self, shape: _Shape, focus: _Focus, where: str) -> None:
