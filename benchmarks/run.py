@@ -28,7 +28,8 @@ and ``--output`` (default ``benchmarks/results/scale.md``), the raw results to `
     SPINEKG_CORPUS=... python benchmarks/run.py            # full: 10k, 100k, 1M (tens of minutes)
     python benchmarks/run.py --quick                       # 10k and 100k, a few minutes
     python benchmarks/run.py [--sizes 10k,100k,1M] [--timeout 600] [--repeat 5] [--seed 0]
-        [--work benchmarks/.work] [--output benchmarks/results/scale.md]
+        [--work benchmarks/.work] [--output benchmarks/results/scale.md] [--note TEXT]
+    python benchmarks/run.py --render benchmarks/results/scale.json [--note TEXT]   # redo the Markdown only
 """
 
 from __future__ import annotations
@@ -276,6 +277,7 @@ def measure_store(graph: dict, store: str, args) -> dict:
     while True:
         job = {"kind": "measure", "folder": str(folder), "store": spec, "repeat": args.repeat, "full": full,
                "skip": [s for s in steps if s not in ("load", "index")]}
+        args.loadavg.append(os.getloadavg()[0])  # how busy the machine was (other jobs skew the times)
         records, stop, child_peak = run_child(job, args.timeout, label)
         for record in records:
             steps.setdefault(record["step"], record)  # a restarted child's load is not the first one
@@ -392,7 +394,10 @@ def render(report: dict) -> str:
         "# Scale benchmark: rdflib against Oxigraph on synthetic graphs",
         "",
         f"Machine: {report['machine']}, pyoxigraph {report['pyoxigraph']}, {report['ram_gib']:.0f} GiB RAM.",
-        f"Command: `{report['command']}` ({report['wall_min']:.0f} min).",
+        f"Command: `{report['command']}` ({report['wall_min']:.0f} min)."
+        + (f" One-minute load average when each store's process started: {min(report['loadavg']):.1f} to "
+           f"{max(report['loadavg']):.1f} (the benchmark itself accounts for about 1; more means other jobs shared the 2 cores)."
+           if report.get("loadavg") else "") + (f" {report['note']}" if report.get("note") else ""),
         "",
         "Graphs: `spinekg.synthetic` pages (invented text in the shipped graph's shape, compiled by the real "
         f"build, seed {args['seed']}), {CLAIMS_PER_DOCUMENT} claims a page, exported once to N-Quads; every "
@@ -548,6 +553,7 @@ def main() -> None:
     parser.add_argument("--work", type=Path, default=HERE / ".work", help="cache of built graphs and stores")
     parser.add_argument("--output", type=Path, default=HERE / "results" / "scale.md")
     parser.add_argument("--render", type=Path, metavar="JSON", help="only rewrite the Markdown from a saved scale.json")
+    parser.add_argument("--note", help="a sentence for the report's header (e.g. what else ran on the machine)")
     parser.add_argument("--child", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -555,13 +561,21 @@ def main() -> None:
         (child_build if job["kind"] == "build" else child_measure)(job)
         return
     if args.render:
-        table = render(json.loads(args.render.read_text(encoding="utf-8")))
+        report = json.loads(args.render.read_text(encoding="utf-8"))
+        if args.note:
+            report["note"] = args.note
+            args.render.write_text(json.dumps(report, indent=1) + "\n", encoding="utf-8")
+        table = render(report)
         print(table, end="")
         args.output.write_text(table, encoding="utf-8")
         return
-    sizes = [parse_size(s) for s in (args.sizes or ("10k,100k" if args.quick else "10k,100k,1M")).split(",")]
+    try:
+        sizes = [parse_size(s) for s in (args.sizes or ("10k,100k" if args.quick else "10k,100k,1M")).split(",")]
+    except argparse.ArgumentTypeError as err:
+        parser.error(str(err))
     args.timeout = args.timeout or (60 if args.quick else 600)
     args.cli_repeat = 1 if args.quick else 3
+    args.loadavg = []
     args.work.mkdir(parents=True, exist_ok=True)
     if not (args.work / ".gitignore").exists():
         (args.work / ".gitignore").write_text("*\n", encoding="utf-8")
@@ -572,7 +586,8 @@ def main() -> None:
     command = "python benchmarks/run.py" + (" --quick" if args.quick else "") + "".join(
         f" {flag} {value}" for flag, value in (("--sizes", args.sizes), ("--timeout", f"{args.timeout:g}"),
                                                ("--repeat", args.repeat), ("--seed", args.seed)) if value is not None)
-    report = {"command": command, "machine": machine_line(), "args": {"timeout": args.timeout, "repeat": args.repeat, "seed": args.seed},
+    report = {"command": command, "machine": machine_line(), "note": args.note,
+              "args": {"timeout": args.timeout, "repeat": args.repeat, "seed": args.seed},
               "pyoxigraph": pyoxigraph.__version__, "ram_gib": os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE") / 2**30,
               "sizes": []}
     for target in sorted(sizes):
@@ -580,6 +595,7 @@ def main() -> None:
         report["sizes"].append({"graph": graph, "stores": {store: measure_store(graph, store, args) for store in STORES}})
     report["cli"] = measure_cli(args)
     report["wall_min"] = (time.perf_counter() - start) / 60
+    report["loadavg"] = args.loadavg
     table = render(report)
     print(table, end="")
     args.output.parent.mkdir(parents=True, exist_ok=True)
