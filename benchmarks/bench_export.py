@@ -1,6 +1,6 @@
 """Benchmark: time of every export format on the shipped graph and on an enlarged copy.
 
-For each format of ``spinekg.exporters`` (and the RDF syntaxes Turtle and N-Quads) it reports the
+For each format of ``spinekg.export`` (and the RDF syntaxes Turtle and N-Quads) it reports the
 median time of ``to_<format>(kg)`` (building the view and the document, no disk I/O) and the
 output size, for the shipped graph (1x) and an N-times enlarged one (``--copies``, default 100;
 made as in ``bench_validate.py``: the ontology once, the data repeated with renamed documents,
@@ -41,7 +41,7 @@ def main() -> None:
     from bench_validate import enlarged, machine_line
 
     import spinekg
-    from spinekg.exporters import FORMATS, exporter
+    from spinekg.export import FORMATS, exporter
 
     base = spinekg.load()
     start = time.perf_counter()

@@ -51,8 +51,8 @@ def main() -> None:
     from bench_load import median_time  # benchmarks/ is on sys.path when run as a script
 
     import spinekg
-    from spinekg.querylib import EntityIndex, load_library, run
-    from spinekg.sparql import OxigraphEngine
+    from spinekg.query.library import EntityIndex, load_library, run
+    from spinekg.query.engines import OxigraphEngine
 
     kg = spinekg.load()
     library = load_library()

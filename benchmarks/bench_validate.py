@@ -76,7 +76,7 @@ def enlarged(kg, copies: int):
     from rdflib import Graph, URIRef
 
     from spinekg.kg import KnowledgeGraph
-    from spinekg.namespaces import bind_prefixes
+    from spinekg.core.namespaces import bind_prefixes
 
     if copies == 1:
         return kg
@@ -167,7 +167,7 @@ def run_size(copies: int, repeat: int, corpus: str, top: int) -> None:
     import spinekg
     from rdflib.namespace import RDF
 
-    from spinekg.namespaces import SPK
+    from spinekg.core.namespaces import SPK
 
     start = time.perf_counter()
     base = spinekg.load(corpus=corpus)

@@ -127,7 +127,7 @@ def child_measure(job: dict) -> None:
     """Load the graph into one store and run every step not in ``job["skip"]``."""
     import spinekg
     from bench_load import median_time
-    from spinekg.querylib import load_library
+    from spinekg.query.library import load_library
 
     skip, store, folder = set(job["skip"]), job["store"], Path(job["folder"])
     kg = None
@@ -180,7 +180,7 @@ def child_measure(job: dict) -> None:
 
 def plan(full: bool) -> list[str]:
     """The steps of a measuring child, in order (the on-disk store runs no exports or validation)."""
-    from spinekg.querylib import load_library
+    from spinekg.query.library import load_library
 
     rest = [f"export:{fmt}" for fmt in EXPORTS] + ["validate"] if full else []
     return ["load", "index"] + [f"query:{name}" for name in load_library()] + rest
@@ -243,8 +243,8 @@ def run_child(job: dict, timeout: float, label: str) -> tuple[list[dict], dict |
 
 def build_graph(triples: int, args) -> dict:
     """The cached synthetic graph of about ``triples`` triples (built in a child when missing or stale)."""
-    from spinekg.cache import source_key
-    from spinekg.resources import resource_dir
+    from spinekg.core.cache import source_key
+    from spinekg.core.resources import resource_dir
 
     documents = documents_for(triples)
     key = hashlib.sha256(source_key(resource_dir("ontology"), resource_dir("data")).encode()).hexdigest()[:16]
@@ -296,7 +296,7 @@ def measure_store(graph: dict, store: str, args) -> dict:
               "rss_after_queries_mib": max(queried, default=steps.get("load", {}).get("rss_mib"))}
     if store == "oxigraph:disk" and "seconds" in steps.get("load", {}):
         from bench_query import _cli_time
-        from spinekg.querylib import load_library
+        from spinekg.query.library import load_library
 
         params = example_params(load_library()[REOPEN_QUERY])
         cli = [REOPEN_QUERY, "--store", spec] + [f"--param={k}={v}" for k, v in params.items()]
@@ -308,7 +308,7 @@ def measure_store(graph: dict, store: str, args) -> dict:
 def measure_cli(args) -> dict:
     """Cold ``spinekg query NAME`` on the shipped graph (compiled-graph cache filled) and the import."""
     from bench_query import _cli_time
-    from spinekg.querylib import load_library
+    from spinekg.query.library import load_library
 
     cache = tempfile.mkdtemp(prefix="spinekg-bench-cache-")
     env = dict(os.environ, SPINEKG_CACHE_DIR=cache)

@@ -10,7 +10,7 @@ from rdflib import RDF
 from rdflib.compare import isomorphic
 
 import spinekg
-from spinekg.namespaces import SPK
+from spinekg.core.namespaces import SPK
 
 
 def test_public_surface():

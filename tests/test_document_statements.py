@@ -13,8 +13,8 @@ import pytest
 from rdflib import Literal, URIRef
 from rdflib.namespace import RDFS
 
-from spinekg.build import EVIDENCE_ECO, document_iri
-from spinekg.namespaces import SCHEMA, SPK, SPKD
+from spinekg.model.compiler import EVIDENCE_ECO, document_iri
+from spinekg.core.namespaces import SCHEMA, SPK, SPKD
 
 D000, D001, D002, D003, D004 = ("000_0e4ad2cffa1f476f", "001_5b7cb8a502fbf0ae", "002_e5784d77ced1175a",
                                 "003_ce75392af366c0c5", "004_18a61ff07f1e7ac0")

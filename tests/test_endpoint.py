@@ -25,11 +25,11 @@ import pytest
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDFS
 
-from spinekg.endpoint import RemoteEngine, find_server, free_port, push
-from spinekg.errors import EndpointError, ParameterError, QuerySyntaxError
-from spinekg.namespaces import SPK
-from spinekg.querylib import EntityIndex, load_library, run
-from spinekg.sparql import RdflibEngine
+from spinekg.query.endpoint import RemoteEngine, find_server, free_port, push
+from spinekg.core.errors import EndpointError, ParameterError, QuerySyntaxError
+from spinekg.core.namespaces import SPK
+from spinekg.query.library import EntityIndex, load_library, run
+from spinekg.query.engines import RdflibEngine
 
 from conftest import ROOT, one_line_error
 

@@ -13,8 +13,8 @@ from rdflib import Graph, Literal, URIRef
 
 from spinekg.cli import main
 from spinekg.kg import KnowledgeGraph
-from spinekg.namespaces import RDF, RDFS, SPK
-from spinekg.sparql import curie
+from spinekg.core.namespaces import RDF, RDFS, SPK
+from spinekg.core.terms import curie
 
 from conftest import one_line_error
 

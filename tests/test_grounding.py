@@ -10,7 +10,7 @@ import pyoxigraph as ox
 import pytest
 from rdflib import RDF
 
-from spinekg.namespaces import SPK
+from spinekg.core.namespaces import SPK
 
 SPANS = """
 PREFIX oa: <http://www.w3.org/ns/oa#>
@@ -97,7 +97,7 @@ def test_lead_in_spans_are_the_text_at_their_offsets(store, texts):
 
 
 def test_every_cue_is_in_the_quote_or_the_lead_in(kg):
-    from spinekg.namespaces import BIOLINK, OA
+    from spinekg.core.namespaces import BIOLINK, OA
 
     g = kg.graph
     for claim in g.subjects(RDF.type, SPK.Claim):
@@ -117,7 +117,7 @@ def test_every_relation_is_said_by_a_document_or_marked_as_reference(kg):
     status that is derived from a claim."""
     from rdflib.namespace import OWL, PROV
 
-    from spinekg.namespaces import SCHEMA
+    from spinekg.core.namespaces import SCHEMA
 
     g = kg.graph
     reified = set()

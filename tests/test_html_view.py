@@ -9,9 +9,9 @@ import shutil
 import pytest
 from rdflib import Graph, Literal, URIRef
 
-from spinekg.exporters.html import to_html
+from spinekg.export.html import to_html
 from spinekg.kg import KnowledgeGraph
-from spinekg.namespaces import RDF, RDFS, SPK
+from spinekg.core.namespaces import RDF, RDFS, SPK
 
 OWL_CLASS = URIRef("http://www.w3.org/2002/07/owl#Class")
 HOSTILE = '<script>window.PWNED=1</script><img src=x onerror="window.PWNED=2">'

@@ -10,9 +10,9 @@ STORE_SUITE = True  # every test on the kg fixture runs on each store (see conft
 from rdflib import URIRef
 from rdflib.compare import isomorphic
 
-from spinekg.errors import UnknownNameError
-from spinekg.namespaces import BIOLINK, RDF, SPK
-from spinekg.nxgraph import to_rdf
+from spinekg.core.errors import UnknownNameError
+from spinekg.core.namespaces import BIOLINK, RDF, SPK
+from spinekg.traversal.nxgraph import to_rdf
 
 
 @pytest.fixture(scope="module")

@@ -9,8 +9,8 @@ from pathlib import Path
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS
 
-from spinekg.namespaces import BIOLINK, PREFIXES, SPK
-from spinekg.stats import entity_category, top_categories
+from spinekg.core.namespaces import BIOLINK, PREFIXES, SPK
+from spinekg.model.vocabulary import entity_category, top_categories
 
 TABLE = Path(__file__).parent / "data" / "ontology-mappings.tsv"
 #: Identifiers the spinekg team verified next to their labels in real ontology files (source column).

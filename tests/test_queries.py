@@ -32,11 +32,12 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, SKOS
 from rdflib.plugins.sparql import prepareQuery
 
-from spinekg.errors import AmbiguousNameError, ParameterError, UnknownNameError
-from spinekg.namespaces import BIOLINK, OA, PROV, SPK, SPKD
-from spinekg.querylib import EntityIndex, load_library, parse_query_file, run
-from spinekg.resources import resource_dir
-from spinekg.sparql import OxigraphEngine, RdflibEngine, curie
+from spinekg.core.errors import AmbiguousNameError, ParameterError, UnknownNameError
+from spinekg.core.namespaces import BIOLINK, OA, PROV, SPK, SPKD
+from spinekg.query.library import EntityIndex, load_library, parse_query_file, run
+from spinekg.core.resources import resource_dir
+from spinekg.core.terms import curie
+from spinekg.query.engines import OxigraphEngine, RdflibEngine
 
 ROOT = Path(__file__).resolve().parents[1]
 QUERY_FILES = sorted(resource_dir("queries").glob("*.rq"))

@@ -13,7 +13,7 @@ import pytest
 from click.testing import CliRunner
 
 from spinekg.cli import main
-from spinekg.querylib import load_library
+from spinekg.query.library import load_library
 
 from conftest import one_line_error
 
@@ -188,7 +188,7 @@ def test_module_entry_point_runs_a_query():
 # compiled-graph cache
 
 def test_cache_key_follows_the_sources(sources):
-    from spinekg.cache import source_key
+    from spinekg.core.cache import source_key
 
     key = source_key(sources / "ontology", sources / "data")
     assert key == source_key(sources / "ontology", sources / "data")

@@ -13,9 +13,9 @@ import pytest
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.query import Result
 
-from spinekg.errors import UnknownNameError
-from spinekg.resultformats import FORMATS, render, to_csv, to_json, to_markdown, to_table, to_tsv
-from spinekg.sparql import Results
+from spinekg.core.errors import UnknownNameError
+from spinekg.query.formats import FORMATS, render, to_csv, to_json, to_markdown, to_table, to_tsv
+from spinekg.query.engines import Results
 
 SPKD = "https://w3id.org/spinekg/id/"
 XSD_INTEGER = URIRef("http://www.w3.org/2001/XMLSchema#integer")

@@ -27,11 +27,11 @@ from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.collection import Collection
 from rdflib.term import Node
 
-from spinekg.build import build, document_iri
+from spinekg.model.compiler import build, document_iri
 from spinekg.kg import KnowledgeGraph
-from spinekg.namespaces import BIOLINK, OA, OWL, PROV, RDF, RDFS, SCHEMA, SKOS, SPK, SPKD
-from spinekg.resources import resource_dir
-from spinekg.validation import load_shapes, validate
+from spinekg.core.namespaces import BIOLINK, OA, OWL, PROV, RDF, RDFS, SCHEMA, SKOS, SPK, SPKD
+from spinekg.core.resources import resource_dir
+from spinekg.validation.shacl import load_shapes, validate
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 CORPUS = FIXTURES / "corpus"

@@ -7,8 +7,9 @@ import pytest
 STORE_SUITE = True  # every test on the kg fixture runs on each store (see conftest.STORES)
 from rdflib import Literal, URIRef
 
-from spinekg.errors import ParameterError, QuerySyntaxError
-from spinekg.sparql import OxigraphEngine, bind_values, query_form, values_block
+from spinekg.core.errors import ParameterError, QuerySyntaxError
+from spinekg.query.engines import OxigraphEngine
+from spinekg.query.text import bind_values, query_form, values_block
 
 SPK = "https://w3id.org/spinekg/vocab#"
 

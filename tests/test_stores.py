@@ -17,9 +17,9 @@ import pytest
 from rdflib.compare import isomorphic
 
 import spinekg
-from spinekg.errors import FormatError, ParameterError
-from spinekg.exporters import FORMATS
-from spinekg.store import MANIFEST, StoreError, StoreSpec
+from spinekg.core.errors import FormatError, ParameterError
+from spinekg.export import FORMATS
+from spinekg.store.oxigraph import MANIFEST, StoreError, StoreSpec
 
 STORE_SUITE = True  # the kg fixture runs on each store (see conftest.STORES)
 
@@ -48,14 +48,14 @@ def test_rdf_exports_are_byte_identical_across_stores(kg, memory, fmt):
 
 @pytest.mark.parametrize("fmt", sorted(set(FORMATS) - {"svg", "png", "neo4j"}))
 def test_visualizer_exports_are_byte_identical_across_stores(kg, memory, fmt, tmp_path):
-    from spinekg.exporters import exporter
+    from spinekg.export import exporter
 
     module = exporter(fmt)
     assert getattr(module, f"to_{fmt}")(kg) == getattr(module, f"to_{fmt}")(memory)
 
 
 def test_neo4j_export_is_identical_across_stores(kg, memory):
-    from spinekg.exporters import exporter
+    from spinekg.export import exporter
 
     assert exporter("neo4j").to_neo4j(kg) == exporter("neo4j").to_neo4j(memory)
 
@@ -65,7 +65,7 @@ def test_stats_are_identical_across_stores(kg, memory):
 
 
 def test_every_library_query_gives_the_same_rows_on_each_store(kg, memory):
-    from spinekg.querylib import load_library
+    from spinekg.query.library import load_library
 
     for name, spec in load_library().items():
         params = {p.name: p.example for p in spec.parameters if p.example is not None}
@@ -214,10 +214,10 @@ def test_bad_store_option_is_one_line_and_exit_2(spec, words):
 @pytest.mark.parametrize("fmt", ["nquads", "nt"])
 def test_line_formats_stream_through_sorted_runs_to_the_same_bytes(kg, memory, fmt, monkeypatch, tmp_path):
     """N-Quads and N-Triples are written in sorted runs on disk, merged: the bytes do not change."""
-    import spinekg.rdfio
+    import spinekg.core.rdfio
 
     expected = memory.serialize(fmt)
-    monkeypatch.setattr(spinekg.rdfio, "RUN_LINES", 1000)  # 20+ runs for 21k triples
+    monkeypatch.setattr(spinekg.core.rdfio, "RUN_LINES", 1000)  # 20+ runs for 21k triples
     kg.export(fmt, tmp_path / f"graph.{fmt}")
     assert (tmp_path / f"graph.{fmt}").read_bytes() == expected
     assert [p.name for p in tmp_path.iterdir()] == [f"graph.{fmt}"]  # no temporary file left

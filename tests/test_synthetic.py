@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 
-from spinekg.namespaces import BIOLINK, RDF, SPK
+from spinekg.core.namespaces import BIOLINK, RDF, SPK
 from spinekg.synthetic import relation_pool, synthetic_graph, write_corpus
 
 

@@ -7,8 +7,8 @@ import pytest
 STORE_SUITE = True  # every test on the kg fixture runs on each store (see conftest.STORES)
 from rdflib import URIRef
 
-from spinekg.errors import AmbiguousNameError, UnknownNameError
-from spinekg.namespaces import BIOLINK, RDF, RDFS, SPK
+from spinekg.core.errors import AmbiguousNameError, UnknownNameError
+from spinekg.core.namespaces import BIOLINK, RDF, RDFS, SPK
 
 from conftest import corpus_dir
 

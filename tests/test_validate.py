@@ -17,16 +17,16 @@ from click.testing import CliRunner
 from rdflib import RDF, RDFS, Graph, Literal, Namespace, URIRef
 
 import spinekg
-from spinekg.build import build, load_ontology
+from spinekg.model.compiler import build, load_ontology
 from spinekg.cli import main
 
 from conftest import one_line_error
 from spinekg.kg import KnowledgeGraph
-from spinekg.namespaces import BIOLINK, OA, SCHEMA, SPK
-from spinekg.report import FORMATS, render
-from spinekg.resources import resource_dir
-from spinekg.shapegen import property_shapes
-from spinekg.shapegen import render as render_property_shapes
+from spinekg.core.namespaces import BIOLINK, OA, SCHEMA, SPK
+from spinekg.validation.report import FORMATS, render
+from spinekg.core.resources import resource_dir
+from spinekg.validation.shapegen import property_shapes
+from spinekg.validation.shapegen import render as render_property_shapes
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "fixtures"
@@ -208,7 +208,7 @@ def _shapes_graph() -> Graph:
 def test_generated_property_shapes_match_the_ontology():
     committed = (ROOT / "shapes" / "spinekg-properties.ttl").read_text(encoding="utf-8")
     assert committed == render_property_shapes(load_ontology(resource_dir("ontology"))), \
-        "shapes/spinekg-properties.ttl is out of date: run python -m spinekg.shapegen > shapes/spinekg-properties.ttl"
+        "shapes/spinekg-properties.ttl is out of date: run python -m spinekg.validation.shapegen > shapes/spinekg-properties.ttl"
 
 
 def test_generated_property_shapes_are_what_the_file_says():
@@ -305,7 +305,7 @@ def test_hostile_labels_stay_inert_in_html_and_markdown(fixture_kg):
 
 
 def test_unknown_report_format_lists_the_known_ones(fixture_result):
-    with pytest.raises(spinekg.errors.UnknownNameError, match="known formats: text, json, markdown, html, turtle"):
+    with pytest.raises(spinekg.core.errors.UnknownNameError, match="known formats: text, json, markdown, html, turtle"):
         render(fixture_result, "pdf")
     assert set(FORMATS) == {"text", "json", "markdown", "html", "turtle"}
 

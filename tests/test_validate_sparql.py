@@ -1,4 +1,4 @@
-"""The SPARQL validation engine (``validate(..., engine="sparql")``, :mod:`spinekg.shacl_sparql`)
+"""The SPARQL validation engine (``validate(..., engine="sparql")``, :mod:`spinekg.validation.sparql`)
 reports exactly what pyshacl reports: the same rows (severity, shape, focus, path, value,
 component, message, evidence) and the same ``conforms``, on the shipped graph, on every defect
 of the shape fixtures (test_shape_fixtures.py), on the content conflicts, on a synthetic graph and
@@ -18,9 +18,9 @@ import pytest
 from rdflib import Graph, Literal, URIRef
 
 import test_shape_fixtures as fixtures
-from spinekg.errors import ShapesError
-from spinekg.namespaces import RDFS, SCHEMA, SPK
-from spinekg.validation import VALIDATION_GRAPH, validate
+from spinekg.core.errors import ShapesError
+from spinekg.core.namespaces import RDFS, SCHEMA, SPK
+from spinekg.validation.shacl import VALIDATION_GRAPH, validate
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -12,20 +12,20 @@ Heavy modules (rdflib) are imported on first use, so ``import spinekg`` stays fa
 
 from __future__ import annotations
 
-__version__ = "0.1.0"
+from spinekg.core.version import __version__
 
 __all__ = [
     "__version__", "load", "build", "KnowledgeGraph", "BuildReport",
     "SpinekgError", "CurationError", "CorpusError", "UnknownNameError", "FormatError",
 ]
 
-from .errors import CorpusError, CurationError, FormatError, SpinekgError, UnknownNameError
+from spinekg.core.errors import CorpusError, CurationError, FormatError, SpinekgError, UnknownNameError
 
 _LAZY = {
     "load": ("spinekg.kg", "load"),
     "KnowledgeGraph": ("spinekg.kg", "KnowledgeGraph"),
-    "build": ("spinekg.build", "build"),
-    "BuildReport": ("spinekg.build", "BuildReport"),
+    "build": ("spinekg.model.compiler", "build"),
+    "BuildReport": ("spinekg.model.compiler", "BuildReport"),
 }
 
 

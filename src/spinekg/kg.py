@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from rdflib import Graph
+from rdflib import Graph, URIRef
 
-from .build import BuildReport, BuildResult, build
-from .namespaces import bind_prefixes
-from .resources import resource_dir
+from spinekg.model.compiler import BuildReport, BuildResult, build
+from spinekg.core.namespaces import bind_prefixes
+from spinekg.core.resources import resource_dir
 
-__all__ = ["KnowledgeGraph", "load", "compile_shipped"]
+__all__ = ["KnowledgeGraph", "load", "compile_shipped", "fill_store"]
 
 
 class KnowledgeGraph:
@@ -25,7 +25,7 @@ class KnowledgeGraph:
     def __init__(self, graph: Graph, ontology: Graph, report: BuildReport | None = None,
                  data: Graph | None = None, parent: "KnowledgeGraph | None" = None, *,
                  oxigraph=None, store=None):
-        from .store import StoreSpec
+        from spinekg.store.oxigraph import StoreSpec
 
         self.graph = graph
         self.ontology = ontology
@@ -34,7 +34,7 @@ class KnowledgeGraph:
         #: the pyoxigraph ``Store`` holding the graph (``None`` in rdflib's memory store); its
         #: default graph is the union of the ontology and data graphs
         self.oxigraph = oxigraph
-        #: where the graph lives (:class:`~spinekg.store.StoreSpec`: ``memory``, ``oxigraph``, ``oxigraph:PATH``)
+        #: where the graph lives (:class:`~spinekg.store.oxigraph.StoreSpec`: ``memory``, ``oxigraph``, ``oxigraph:PATH``)
         self.store = StoreSpec.parse(store)
         self._engine = None
         self._index = None
@@ -86,21 +86,21 @@ class KnowledgeGraph:
         self.close()
 
     def stats(self):
-        """Counts per class, predicate, document and modality (see :mod:`spinekg.stats`)."""
-        from .stats import compute_stats
+        """Counts per class, predicate, document and modality (see :mod:`spinekg.traversal.stats`)."""
+        from spinekg.traversal.stats import compute_stats
 
         return compute_stats(self)
 
     def validate(self, shapes=None, *, corpus: str | Path | None = None, engine: str | None = None):
-        """Validate against SHACL shapes (default: the shipped ones); see :mod:`spinekg.validation`.
+        """Validate against SHACL shapes (default: the shipped ones); see :mod:`spinekg.validation.shacl`.
 
-        Returns a frozen :class:`~spinekg.validation.ValidationResult`. With ``corpus`` (a folder
+        Returns a frozen :class:`~spinekg.validation.shacl.ValidationResult`. With ``corpus`` (a folder
         of the documents' ``.txt`` files) every quote is also compared with the document text.
         ``engine``: ``"pyshacl"`` (the reference) or ``"sparql"`` (the shapes compiled to SPARQL and
         run set-at-a-time on Oxigraph: the same report, fast on big graphs); by default ``sparql``
         for a graph held in Oxigraph and ``pyshacl`` otherwise.
         """
-        from .validation import validate
+        from spinekg.validation.shacl import validate
 
         if engine is None:
             engine = "sparql" if self.oxigraph is not None else "pyshacl"
@@ -112,11 +112,11 @@ class KnowledgeGraph:
         rdflib's (prepared queries are reused)."""
         if self._engine is None:
             if self.oxigraph is not None:
-                from .sparql import OxigraphEngine
+                from spinekg.query.engines import OxigraphEngine
 
                 self._engine = OxigraphEngine(self.oxigraph, union=True)
             else:
-                from .sparql import RdflibEngine
+                from spinekg.query.engines import RdflibEngine
 
                 self._engine = RdflibEngine(self.graph)
         return self._engine
@@ -126,9 +126,9 @@ class KnowledgeGraph:
 
         Parameter values may be labels, synonyms, CURIEs or IRIs ("PRP", "spk:BackPain"); they are
         resolved to entities and bound to the query's variables. Returns
-        :class:`~spinekg.sparql.Results`: dicts keyed by column, ``.to_dataframe()`` with pandas.
+        :class:`~spinekg.query.engines.Results`: dicts keyed by column, ``.to_dataframe()`` with pandas.
         """
-        from .querylib import load_library, run
+        from spinekg.query.library import load_library, run
 
         return run(self.engine, load_library()[name], params, index=self._entity_index)
 
@@ -136,18 +136,18 @@ class KnowledgeGraph:
         """Run a SPARQL SELECT or ASK query; keyword arguments bind variables to RDF terms."""
         return self.engine.select(text, bindings)
 
-    # traversal (see spinekg.traversal) ----------------------------------------------------------
+    # traversal (see spinekg.traversal.entities) ----------------------------------------------------------
     def entity(self, name, *, strict: bool = False):
         """The entity named by a label, synonym, CURIE or IRI (``"PRP"``, ``"spk:BackPain"``).
 
         Returns ``None`` when nothing matches, unless ``strict`` (then
-        :class:`~spinekg.errors.UnknownNameError`); an ambiguous name always raises
-        :class:`~spinekg.errors.AmbiguousNameError` listing the candidates.
+        :class:`~spinekg.core.errors.UnknownNameError`); an ambiguous name always raises
+        :class:`~spinekg.core.errors.AmbiguousNameError` listing the candidates.
         """
         from rdflib import URIRef
 
-        from .errors import UnknownNameError
-        from .traversal import Entity
+        from spinekg.core.errors import UnknownNameError
+        from spinekg.traversal.entities import Entity
 
         if isinstance(name, Entity):
             return name
@@ -172,33 +172,33 @@ class KnowledgeGraph:
                negated: bool | None = None):
         """Claims filtered by subject, predicate, object (names, CURIEs, IRIs or entities), document,
         modality (``"asserted"``/``"hedged"``) and negation; sorted by document and offset."""
-        from .traversal import Claim, iter_claims
+        from spinekg.traversal.entities import Claim, iter_claims
 
         resolved = {}
         for key, value in (("subject", subject), ("object", object)):
             resolved[key] = None if value is None else self.entity(value, strict=True).iri
-        pred = None if predicate is None else self._predicate(predicate)
+        pred = None if predicate is None else self.relation(predicate)
         doc = None if document is None else self._entity_index().document(str(getattr(document, "iri", document)))
         found = iter_claims(self, resolved["subject"], pred, resolved["object"], doc, modality, negated)
-        return sorted(found, key=Claim._sort_key)
+        return sorted(found, key=Claim.sort_key)
 
     def paths(self, a, b, max_length: int = 3):
         """Paths of direct edges between two entities (names, CURIEs, IRIs or entities), shortest
-        first; each path is a list of :class:`~spinekg.traversal.Step` (subject, predicate, object)."""
-        from .traversal import find_paths
+        first; each path is a list of :class:`~spinekg.traversal.entities.Step` (subject, predicate, object)."""
+        from spinekg.traversal.entities import find_paths
 
         return find_paths(self, self.entity(a, strict=True), self.entity(b, strict=True), max_length)
 
     def export(self, fmt: str, path) -> None:
         """Write the graph for a visualizer (``graphml``, ``gexf``, ...; see
-        :mod:`spinekg.exporters`) or in an RDF syntax (``turtle``, ``nquads``, ...), atomically."""
-        from .exporters import FORMATS, export
+        :mod:`spinekg.export`) or in an RDF syntax (``turtle``, ``nquads``, ...), atomically."""
+        from spinekg.export import FORMATS, export
 
         if fmt in FORMATS:
             export(self, fmt, path)
             return
-        from .cli import atomic_output
-        from .rdfio import resolve_format, write_rdf
+        from spinekg.core.files import atomic_output
+        from spinekg.core.rdfio import resolve_format, write_rdf
 
         fmt = resolve_format(fmt)
         with atomic_output(path) as handle:  # N-Quads and N-Triples are streamed, not built in memory
@@ -208,7 +208,7 @@ class KnowledgeGraph:
         """A copy of this graph in another store (``"oxigraph"`` or ``"oxigraph:PATH"``; a store on
         disk is replaced), returned as a new KnowledgeGraph; reopen it later with
         ``spinekg.load(store="oxigraph:PATH")``."""
-        from .store import StoreSpec
+        from spinekg.store.oxigraph import StoreSpec
 
         spec = StoreSpec.parse(store)
         if spec.kind == "memory":
@@ -220,78 +220,82 @@ class KnowledgeGraph:
                 for triple in source:
                     part.add(triple)
             return KnowledgeGraph(graph=merged, ontology=ontology, report=self.report, data=data)
-        return _fill_oxigraph(spec, {"source": "copy"}, self)
+        return fill_store(spec, {"source": "copy"}, self)
 
     def to_networkx(self, view: str = "entities"):
         """A networkx ``MultiDiGraph``: ``entities`` (edges carry their claims), ``claims`` or
-        ``rdf`` (lossless); see :mod:`spinekg.nxgraph`."""
-        from .nxgraph import to_networkx
+        ``rdf`` (lossless); see :mod:`spinekg.traversal.nxgraph`."""
+        from spinekg.traversal.nxgraph import to_networkx
 
         return to_networkx(self, view)
 
     def _vocab(self, name: str):
-        from .namespaces import SPK
+        from spinekg.core.namespaces import SPK
 
         return SPK[name]
 
     def _below(self, top):
         from rdflib.namespace import RDFS
 
-        from .traversal import Entity
+        from spinekg.traversal.entities import Entity
 
         found = set(self.graph.transitive_subjects(RDFS.subClassOf, top))
         return sorted((Entity(self, n) for n in found), key=lambda e: (e.label.casefold(), str(e.iri)))
 
-    def _predicate(self, predicate):
-        """A relation by label ("has mechanism"), local name ("hasMechanism"), CURIE or IRI."""
+    def relation(self, name) -> "URIRef":
+        """The relation (an object property, or ``rdfs:subClassOf``) named by a label ("has
+        mechanism"), a local name ("hasMechanism"), a CURIE or an IRI; raises
+        :class:`~spinekg.core.errors.UnknownNameError` for anything else."""
         from rdflib import URIRef
 
-        from .errors import UnknownNameError
-        from .namespaces import RDF, SPK
+        from spinekg.core.errors import UnknownNameError
+        from spinekg.core.namespaces import RDF, SPK
 
-        if isinstance(predicate, URIRef):
-            return predicate
-        text = str(getattr(predicate, "iri", predicate))
+        if isinstance(name, URIRef):
+            return name
+        text = str(getattr(name, "iri", name))
         if text.startswith(("http://", "https://")):
             return URIRef(text)
         if text.isidentifier() and (SPK[text], RDF.type, None) in self.graph:
             return SPK[text]
         iri = self._entity_index().resolve(text, what="relation")
-        if not self._is_relation(iri):
+        if not self.is_relation(iri):
             raise UnknownNameError(f"{text!r} names {iri}, which is not a relation")
         return iri
 
-    def _is_relation(self, predicate) -> bool:
+    def is_relation(self, predicate) -> bool:
         """Whether a predicate is a relation between entities (not a label, type or provenance link)."""
-        from rdflib.namespace import OWL, RDF, RDFS
+        from spinekg.model.vocabulary import is_relation
 
-        return predicate == RDFS.subClassOf or (predicate, RDF.type, OWL.ObjectProperty) in self.graph
+        return is_relation(self.graph, predicate)
 
     def subgraph(self, around=None, depth: int = 2, *, document=None, category=None) -> "KnowledgeGraph":
         """A smaller knowledge graph (every exporter accepts it): the entities within ``depth``
         edges of ``around``, and/or those of one ``document`` (file name, number or title) or one
         upper ``category`` ("treatment"); the edges and claims between them, with provenance."""
-        from .errors import ParameterError
-        from .traversal import extract_subgraph
+        from spinekg.core.errors import ParameterError
+        from spinekg.traversal.entities import extract_subgraph
 
         center = self.entity(around, strict=True) if around is not None else None
         doc = self._entity_index().document(str(document)) if document is not None else None
         top = None
         if category is not None:
             top = self.entity(category, strict=True).iri
-            if self._category(top) != top:
+            if self.category(top) != top:
                 raise ParameterError(f"{category!r} is not an upper category (treatment, pathology, "
                                      "anatomical entity, ...)")
-        return extract_subgraph(self, center, depth, document=doc, category=top)
+        part = extract_subgraph(self, center, depth, document=doc, category=top)
+        return KnowledgeGraph(graph=part, ontology=self.ontology, report=None, data=part, parent=self)
 
-    def _category(self, node):
+    def category(self, node) -> "URIRef | None":
+        """The upper category (treatment, pathology, ...) of an entity IRI, or ``None``; an upper
+        category is its own. A subgraph answers from the graph it was cut from."""
         if self.parent is not None:
-            return self.parent._category(node)
-        if self._tops is None:
-            from .stats import top_categories
+            return self.parent.category(node)
+        from spinekg.model.vocabulary import entity_category, top_categories
 
+        if self._tops is None:
             self._tops = set(top_categories(self.graph))
-        from .stats import entity_category
 
         if node in self._tops:
             return node
@@ -299,20 +303,20 @@ class KnowledgeGraph:
 
     def _entity_index(self):
         if self._index is None:
-            from .querylib import EntityIndex
+            from spinekg.query.library import EntityIndex
 
             self._index = EntityIndex(self.engine)
         return self._index
 
     def serialize(self, format: str = "turtle") -> bytes:
-        """The complete graph in an RDF syntax, deterministic (see :mod:`spinekg.rdfio`)."""
-        from .rdfio import serialize
+        """The complete graph in an RDF syntax, deterministic (see :mod:`spinekg.core.rdfio`)."""
+        from spinekg.core.rdfio import serialize
 
         return serialize(self, format)
 
 
 def _cached_shipped() -> KnowledgeGraph:
-    from .cache import load_cached, source_key, store_cached
+    from spinekg.core.cache import load_cached, source_key, store_cached
 
     key = source_key(resource_dir("ontology"), resource_dir("data"))
     cached = load_cached(key)
@@ -339,12 +343,12 @@ def load(source: str | Path | None = None, *, corpus: str | Path | None = None,
     independent of the environment). With a ``source`` path, read a graph exported earlier
     (any RDF syntax rdflib knows; guessed from the extension unless ``format`` is given).
 
-    ``store`` says where the graph lives (see :mod:`spinekg.store`): ``"memory"`` (rdflib, the
+    ``store`` says where the graph lives (see :mod:`spinekg.store.oxigraph`): ``"memory"`` (rdflib, the
     default), ``"oxigraph"`` (in memory) or ``"oxigraph:PATH"`` (a folder on disk: filled on first
     use, reopened without parsing afterwards; with no ``source`` it is reopened whatever graph it
     holds). Every method works the same on each store.
     """
-    from .store import StoreSpec
+    from spinekg.store.oxigraph import StoreSpec
 
     spec = StoreSpec.parse(store)
     if spec.kind == "oxigraph":
@@ -353,7 +357,7 @@ def load(source: str | Path | None = None, *, corpus: str | Path | None = None,
         if corpus is None:  # no grounding check: the compiled graph can come from the cache
             return _cached_shipped()
         return KnowledgeGraph.from_build(compile_shipped(corpus))
-    from .rdfio import read_graph
+    from spinekg.core.rdfio import read_graph
 
     ontology, data = read_graph(Path(source), format)
     if not len(ontology):  # a triple syntax: one graph, the ontology cannot be told apart
@@ -367,12 +371,12 @@ def load(source: str | Path | None = None, *, corpus: str | Path | None = None,
     return KnowledgeGraph(graph=merged, ontology=ontology, report=None, data=data)
 
 
-def _fill_oxigraph(spec, manifest: dict, kg: KnowledgeGraph) -> KnowledgeGraph:
+def fill_store(spec, manifest: dict, kg: KnowledgeGraph) -> KnowledgeGraph:
     """Replace the content of an Oxigraph store with ``kg``'s graph; the store as a KnowledgeGraph."""
     import shutil
 
-    from . import __version__
-    from . import store as st
+    from spinekg.core.version import __version__
+    from spinekg.store import oxigraph as st
 
     created = spec.path is not None and not spec.path.exists()
     oxstore = st.open_store(spec)
@@ -393,8 +397,8 @@ def _load_oxigraph(source, corpus, format, spec) -> KnowledgeGraph:
     """Open (and, when it is new or stale, fill) an Oxigraph store; see :func:`load`."""
     import shutil
 
-    from . import __version__
-    from . import store as st
+    from spinekg.core.version import __version__
+    from spinekg.store import oxigraph as st
 
     wanted, path, fmt = _wanted_source(source, format)
     manifest = st.read_manifest(spec)
@@ -424,12 +428,12 @@ def _load_oxigraph(source, corpus, format, spec) -> KnowledgeGraph:
 
 def _wanted_source(source, format) -> tuple[dict, Path | None, str | None]:
     """What should fill a store: the shipped graph (by a key over its sources) or a graph file."""
-    from .errors import FormatError
-    from .rdfio import format_of
-    from .store import file_source
+    from spinekg.core.errors import FormatError
+    from spinekg.core.rdfio import format_of
+    from spinekg.store.oxigraph import file_source
 
     if source is None:
-        from .cache import source_key
+        from spinekg.core.cache import source_key
 
         return {"source": "shipped", "key": source_key(resource_dir("ontology"), resource_dir("data"))}, None, None
     path = Path(source)

@@ -29,8 +29,8 @@ def relation_pool(kg) -> list[tuple[str, str, str, str, str, str]]:
     The relations that some claim states between two vocabulary terms (``rdfs:subClassOf`` as
     ``isA``), sorted, so a seed always draws the same ones.
     """
-    from .namespaces import RDF, RDFS, SPK
-    from .traversal import _label
+    from spinekg.core.namespaces import RDF, RDFS, SPK
+    from spinekg.core.terms import label_of
 
     g, vocab, pool = kg.graph, str(SPK), set()
     for claim in g.subjects(RDF.type, SPK.Claim):
@@ -40,10 +40,10 @@ def relation_pool(kg) -> list[tuple[str, str, str, str, str, str]]:
         if p == RDFS.subClassOf:
             name, verb = "isA", "is a kind of"
         elif str(p).startswith(vocab):
-            name, verb = str(p)[len(vocab):], _label(g, p)
+            name, verb = str(p)[len(vocab):], label_of(g, p)
         else:
             continue
-        pool.add((str(s)[len(vocab):], name, str(o)[len(vocab):], _label(g, s), verb, _label(g, o)))
+        pool.add((str(s)[len(vocab):], name, str(o)[len(vocab):], label_of(g, s), verb, label_of(g, o)))
     return sorted(pool)
 
 
@@ -85,8 +85,8 @@ def write_corpus(folder: str | Path, documents: int, claims_per_document: int = 
     """
     import yaml
 
-    from .kg import load
-    from .resources import resource_dir
+    from spinekg.kg import load
+    from spinekg.core.resources import resource_dir
 
     kg = kg if kg is not None else load()
     pool = relation_pool(kg)
@@ -110,9 +110,9 @@ def write_corpus(folder: str | Path, documents: int, claims_per_document: int = 
 def synthetic_graph(documents: int, claims_per_document: int = 40, seed: int = 0, *, folder: str | Path,
                     kg=None):
     """Write a synthetic corpus into ``folder`` and compile it (every quote checked) into a graph."""
-    from .build import build
-    from .kg import KnowledgeGraph
-    from .resources import resource_dir
+    from spinekg.model.compiler import build
+    from spinekg.kg import KnowledgeGraph
+    from spinekg.core.resources import resource_dir
 
     corpus, data = write_corpus(folder, documents, claims_per_document, seed, kg)
     return KnowledgeGraph.from_build(build(resource_dir("ontology"), data, corpus))

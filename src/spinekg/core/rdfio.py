@@ -1,0 +1,244 @@
+"""Read and write the knowledge graph in the RDF syntaxes rdflib knows, deterministically.
+
+Formats are rdflib's own serializer plugins (``turtle``, ``trig``, ``nquads``, ``nt``,
+``json-ld``, ``xml``, ...); nothing here copies rdflib's list. What this module adds:
+
+* **determinism**: blank nodes get canonical labels (:func:`rdflib.compare.to_canonical_graph`),
+  line-based syntaxes (N-Triples, N-Quads) are sorted, JSON-LD nodes are sorted by ``@id`` and
+  keys are sorted, so the same graph always gives byte-identical output;
+* **named graphs** for the quad syntaxes (TriG, N-Quads, TriX): the ontology goes to
+  ``https://w3id.org/spinekg/graph/ontology`` and the documents, claims and provenance to
+  ``https://w3id.org/spinekg/graph/data``.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import BinaryIO
+
+from rdflib import BNode, Dataset, Graph, URIRef, plugin
+from rdflib.compare import to_canonical_graph
+from rdflib.serializer import Serializer
+
+from spinekg.core.errors import FormatError, UnknownNameError
+from spinekg.core.namespaces import PREFIXES, bind_prefixes
+
+__all__ = ["serialize", "write_rdf", "rdf_formats", "resolve_format", "format_for_path", "format_of", "read_graph", "ONTOLOGY_GRAPH", "DATA_GRAPH",
+           "QUAD_FORMATS", "parse_error_line"]
+
+ONTOLOGY_GRAPH = URIRef("https://w3id.org/spinekg/graph/ontology")
+DATA_GRAPH = URIRef("https://w3id.org/spinekg/graph/data")
+QUAD_FORMATS = {"trig", "nquads", "trix", "application/trig", "application/n-quads", "application/trix"}
+_ALIASES = {"jsonld": "json-ld", "ntriples": "nt", "rdfxml": "xml", "rdf/xml": "xml"}
+_EXTENSIONS = {".ttl": "turtle", ".trig": "trig", ".nq": "nquads", ".nt": "nt", ".jsonld": "json-ld",
+               ".json": "json-ld", ".rdf": "xml", ".owl": "xml", ".xml": "xml", ".n3": "n3", ".trix": "trix"}
+
+
+def rdf_formats() -> list[str]:
+    """The RDF serializer names rdflib has registered (its plugin registry, not a copy)."""
+    return sorted({p.name for p in plugin.plugins(kind=Serializer)})
+
+
+def resolve_format(name: str) -> str:
+    """Normalise a format name; raise :class:`UnknownNameError` listing the known ones."""
+    name = _ALIASES.get(name.lower(), name.lower())
+    known = rdf_formats()
+    if name not in known:
+        raise UnknownNameError(f"unknown RDF format {name!r}; known formats: {', '.join(known)} (and jsonld)")
+    return name
+
+
+def format_for_path(path: str | Path, default: str = "turtle") -> str:
+    """The RDF syntax a file name's extension implies (``default`` when it implies none)."""
+    return _EXTENSIONS.get(Path(path).suffix.lower(), default)
+
+
+def _canonical(graph: Graph) -> Graph:
+    """A copy of ``graph`` whose blank nodes carry canonical (content-derived) labels."""
+    with_bnodes = Graph()
+    out = Graph()
+    bind_prefixes(out)
+    for s, p, o in graph:
+        if isinstance(s, BNode) or isinstance(o, BNode):
+            with_bnodes.add((s, p, o))
+        else:
+            out.add((s, p, o))
+    if len(with_bnodes):
+        for triple in to_canonical_graph(with_bnodes):
+            out.add(triple)
+    return out
+
+
+def _dataset(kg) -> Dataset:
+    ds = Dataset()
+    bind_prefixes(ds)
+    for name, part in ((ONTOLOGY_GRAPH, kg.ontology), (DATA_GRAPH, kg.data)):
+        target = ds.graph(name)
+        for triple in _canonical(part):
+            target.add(triple)
+    return ds
+
+
+_LINE_FORMATS = {"nquads", "application/n-quads", "nt", "nt11", "ntriples", "application/n-triples"}
+#: lines sorted in memory at a time when streaming N-Quads/N-Triples (a sorted run on disk each)
+RUN_LINES = 200_000
+
+
+def write_rdf(kg, format: str, out: BinaryIO) -> None:
+    """Write the complete graph of ``kg`` to the binary stream ``out``.
+
+    N-Quads and N-Triples are streamed: one sorted line per triple, sorted in runs of
+    :data:`RUN_LINES` lines kept in temporary files and merged, so a graph of any size is written
+    without a second copy of it in memory. The other syntaxes are built in memory by rdflib.
+    """
+    fmt = resolve_format(format)
+    if fmt in _LINE_FORMATS:
+        _write_sorted_lines(kg, fmt in ("nquads", "application/n-quads"), out)
+    else:
+        out.write(serialize(kg, fmt))
+
+
+def _write_sorted_lines(kg, quads: bool, out: BinaryIO) -> None:
+    import heapq
+    import tempfile
+
+    from rdflib.plugins.serializers.nquads import _nq_row
+    from rdflib.plugins.serializers.nt import _nt_row
+
+    if quads and not len(kg.ontology) and not len(kg.data):
+        raise FormatError("empty knowledge graph")
+    parts = [(ONTOLOGY_GRAPH, kg.ontology), (DATA_GRAPH, kg.data)] if quads else [(None, kg.graph)]
+    row = (lambda triple, name: _nq_row(triple, name)) if quads else (lambda triple, name: _nt_row(triple))
+    with tempfile.TemporaryDirectory(prefix="spinekg-sort-") as tmp:
+        runs: list[Path] = []
+        lines: list[str] = []
+
+        def spill() -> None:
+            lines.sort()
+            run = Path(tmp) / f"run{len(runs)}"
+            with open(run, "w", encoding="utf-8", newline="\n") as handle:
+                handle.writelines(lines)
+            runs.append(run)
+            lines.clear()
+
+        for name, part in parts:
+            blank = Graph()  # triples with blank nodes get content-derived labels (few: lists, restrictions)
+            for triple in part:
+                if isinstance(triple[0], BNode) or isinstance(triple[2], BNode):
+                    blank.add(triple)
+                    continue
+                lines.append(row(triple, name))
+                if len(lines) >= RUN_LINES:
+                    spill()
+            if len(blank):
+                lines.extend(row(triple, name) for triple in to_canonical_graph(blank))
+        if not runs:
+            lines.sort()
+            out.write("".join(lines).encode("utf-8"))
+            return
+        spill()
+        handles = [open(run, encoding="utf-8", newline="\n") for run in runs]
+        try:
+            for line in heapq.merge(*handles):
+                out.write(line.encode("utf-8"))
+        finally:
+            for handle in handles:
+                handle.close()
+
+
+def serialize(kg, format: str = "turtle") -> bytes:
+    """Serialize the complete graph of ``kg`` (a :class:`~spinekg.kg.KnowledgeGraph`) to bytes
+    (deterministic; :func:`write_rdf` streams big graphs to a file instead)."""
+    fmt = resolve_format(format)
+    if fmt in _LINE_FORMATS:
+        from io import BytesIO
+
+        buffer = BytesIO()
+        _write_sorted_lines(kg, fmt in ("nquads", "application/n-quads"), buffer)
+        return buffer.getvalue()
+    if fmt in QUAD_FORMATS:
+        if not len(kg.ontology) and not len(kg.data):
+            raise FormatError("empty knowledge graph")
+        return _dataset(kg).serialize(format=fmt, encoding="utf-8")
+    graph = _canonical(kg.graph)
+    if fmt in ("json-ld", "application/ld+json"):
+        context = {prefix: str(ns) for prefix, ns in PREFIXES.items()}
+        doc = json.loads(graph.serialize(format="json-ld", context=context, auto_compact=True))
+        doc = _sorted_sets(doc)
+        return (json.dumps(doc, sort_keys=True, indent=1, ensure_ascii=False) + "\n").encode("utf-8")
+    return graph.serialize(format=fmt, encoding="utf-8")
+
+
+def format_of(path: Path, format: str | None = None) -> str:
+    """The RDF syntax of a graph file: ``format`` when given, else guessed from the extension."""
+    fmt = resolve_format(format) if format else _EXTENSIONS.get(Path(path).suffix.lower())
+    if fmt is None:
+        raise FormatError(f"{path}: cannot tell the RDF syntax from the extension {Path(path).suffix!r}; pass a format")
+    return fmt
+
+
+def _sorted_sets(node):
+    """A JSON-LD document with every set (an array that is not an ``@list``) in a fixed order,
+    so the output does not depend on the order the store returns triples in."""
+    if isinstance(node, dict):
+        return {key: (_sorted_sets(value) if key != "@list" else [_sorted_sets(v) for v in value])
+                for key, value in node.items()}
+    if isinstance(node, list):
+        items = [_sorted_sets(item) for item in node]
+        return sorted(items, key=lambda item: (str(item.get("@id", "")) if isinstance(item, dict) else "",
+                                               json.dumps(item, sort_keys=True, ensure_ascii=False)))
+    return node
+
+
+def read_graph(path: Path, format: str | None = None) -> tuple[Graph, Graph]:
+    """Read an exported graph; return ``(ontology, data)``.
+
+    Quad syntaxes keep the two named graphs apart; a triple syntax gives everything as ``data``
+    and an empty ``ontology``.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise FormatError(f"{path}: file not found")
+    fmt = format_of(path, format)
+    if path.stat().st_size == 0:
+        raise FormatError(f"{path}: file is empty")
+    ontology, data = Graph(), Graph()
+    bind_prefixes(ontology)
+    bind_prefixes(data)
+    try:
+        if fmt in QUAD_FORMATS:
+            ds = Dataset()
+            ds.parse(path, format=fmt)
+            for g in ds.graphs():
+                target = ontology if g.identifier == ONTOLOGY_GRAPH else data
+                for triple in g:
+                    target.add(triple)
+        else:
+            data.parse(path, format=fmt)
+    except Exception as err:  # rdflib raises many types for bad syntax; report one clear line
+        raise FormatError(f"{path}: not valid {fmt}: {parse_error_line(err)}") from err
+    return ontology, data
+
+
+def parse_error_line(err: Exception) -> str:
+    """One line saying where a parser failed (line and column when the parser tells) and why."""
+    why = getattr(err, "_why", None)
+    raw = getattr(err, "_str", None)
+    index = getattr(err, "_i", None)
+    if why and isinstance(raw, bytes) and isinstance(index, int):  # rdflib's Turtle/TriG/N3 parser
+        text = raw.decode("utf-8", "replace")
+        line = text.count("\n", 0, index) + 1
+        column = index - (text.rfind("\n", 0, index) + 1) + 1
+        return f"line {line}, column {column}: {why}"
+    if why:
+        line = getattr(err, "lines", None)
+        return f"line {line + 1 if isinstance(line, int) else '?'}: {why}"
+    lineno, colno = getattr(err, "lineno", None), getattr(err, "colno", None)  # json.JSONDecodeError
+    if isinstance(lineno, int) and isinstance(colno, int):
+        return f"line {lineno}, column {colno}: {getattr(err, 'msg', err)}"
+    get_line = getattr(err, "getLineNumber", None)  # xml.sax.SAXParseException
+    if callable(get_line):
+        return f"line {get_line()}, column {err.getColumnNumber()}: {err.getMessage()}"
+    text = str(err).strip().splitlines()
+    return text[0] if text else type(err).__name__

@@ -1,0 +1,96 @@
+"""Neo4j import files of the entities view: node and relationship CSVs and a Cypher script.
+
+Written into a folder:
+
+* ``nodes.csv``: ``id:ID,label,category,iri,synonyms:string[],mappings:string[],:LABEL``; every
+  node has the label ``Entity`` and one for its category (``Treatment``, ``Pathology``, ...);
+  arrays are ``|``-separated;
+* ``relationships.csv``: ``:START_ID,:END_ID,:TYPE,predicate,label,claims:int,negated:int,
+  documents:string[],modalities:string[],quotes_json``; the type is the predicate in upper snake
+  case (``HAS_MECHANISM``); ``quotes_json`` is a JSON array (quotes hold any character);
+* ``import.cypher``: the same import with ``LOAD CSV`` for a running database (APOC for the
+  relationship types).
+
+For an offline import: ``neo4j-admin database import full --nodes=nodes.csv
+--relationships=relationships.csv --array-delimiter="|" --multiline-fields=true neo4j``.
+Every field is quoted (RFC 4180); values are written as they are, so a label beginning with
+``=`` is that text in Neo4j (no spreadsheet formula is involved).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from pathlib import Path
+
+from spinekg.core.files import write_atomic
+
+__all__ = ["to_neo4j", "write_neo4j", "MULTIFILE"]
+
+#: This exporter writes a folder of files, not one file.
+MULTIFILE = True
+
+
+def _pascal(text: str) -> str:
+    return "".join(part[:1].upper() + part[1:] for part in re.split(r"[^A-Za-z0-9]+", text) if part) or "Other"
+
+
+def _type(predicate: str) -> str:
+    local = re.split(r"[#/]", predicate)[-1]
+    return re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", local).upper() or "RELATED_TO"
+
+
+def _csv(rows: list[list]) -> bytes:
+    buffer = io.StringIO(newline="")
+    writer = csv.writer(buffer, quoting=csv.QUOTE_ALL, lineterminator="\n")
+    writer.writerows(rows)
+    return buffer.getvalue().encode("utf-8")
+
+
+def to_neo4j(kg) -> dict[str, bytes]:
+    """The files, by name."""
+    from spinekg.core.terms import curie
+
+    view = kg.to_networkx("entities")
+    nodes = [["id:ID", "label", "category", "iri", "synonyms:string[]", "mappings:string[]", ":LABEL"]]
+    for node, d in sorted(view.nodes(data=True), key=lambda x: str(x[0])):
+        labels = "Entity" + (f";{_pascal(d['category'])}" if d["category"] else "")
+        nodes.append([curie(node), d["label"], d["category"], str(node), "|".join(d["synonyms"]),
+                      "|".join(d["mappings"]), labels])
+    rels = [[":START_ID", ":END_ID", ":TYPE", "predicate", "label", "claims:int", "negated:int",
+             "documents:string[]", "modalities:string[]", "quotes_json"]]
+    for s, o, key, d in sorted(view.edges(keys=True, data=True), key=lambda e: (str(e[0]), str(e[2]), str(e[1]))):
+        rels.append([curie(s), curie(o), _type(d["predicate"]), d["predicate"], d["label"], d["claims"], d["negated"],
+                     "|".join(d["documents"]), "|".join(d["modalities"]), json.dumps(d["quotes"], ensure_ascii=False)])
+    cypher = """// spinekg: load nodes.csv and relationships.csv (copy them into Neo4j's import folder first).
+// The relationships need the APOC plugin (relationship types read from the file); neo4j-admin
+// database import does not (see the command in spinekg's exporters/neo4j.py).
+CREATE CONSTRAINT spinekg_entity_id IF NOT EXISTS FOR (n:Entity) REQUIRE n.id IS UNIQUE;
+LOAD CSV WITH HEADERS FROM 'file:///nodes.csv' AS row
+MERGE (n:Entity {id: row.`id:ID`})
+SET n.label = row.label, n.category = row.category, n.iri = row.iri,
+    n.synonyms = CASE row.`synonyms:string[]` WHEN '' THEN [] ELSE split(row.`synonyms:string[]`, '|') END,
+    n.mappings = CASE row.`mappings:string[]` WHEN '' THEN [] ELSE split(row.`mappings:string[]`, '|') END;
+LOAD CSV WITH HEADERS FROM 'file:///relationships.csv' AS row
+MATCH (a:Entity {id: row.`:START_ID`}), (b:Entity {id: row.`:END_ID`})
+CALL apoc.create.relationship(a, row.`:TYPE`, {predicate: row.predicate, label: row.label,
+    claims: toInteger(row.`claims:int`), negated: toInteger(row.`negated:int`),
+    documents: CASE row.`documents:string[]` WHEN '' THEN [] ELSE split(row.`documents:string[]`, '|') END,
+    modalities: CASE row.`modalities:string[]` WHEN '' THEN [] ELSE split(row.`modalities:string[]`, '|') END,
+    quotes_json: row.quotes_json}, b) YIELD rel
+RETURN count(rel);
+"""
+    return {"nodes.csv": _csv(nodes), "relationships.csv": _csv(rels), "import.cypher": cypher.encode("utf-8")}
+
+
+def write_neo4j(kg, path: str | Path) -> None:
+    """Write the files into the folder ``path`` (created if needed), each atomically."""
+    folder = Path(path)
+    if folder.exists() and not folder.is_dir():
+        from spinekg.core.errors import SpinekgError
+
+        raise SpinekgError(f"{folder}: the neo4j export writes a folder of files; give a folder path")
+    for name, data in to_neo4j(kg).items():
+        write_atomic(folder / name, data)

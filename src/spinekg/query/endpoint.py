@@ -1,0 +1,483 @@
+"""SPARQL over HTTP: query any endpoint, upload the graph to a store, serve the graph with Oxigraph.
+
+* :class:`RemoteEngine` is the third :class:`~spinekg.query.engines.Engine`: it sends queries to any
+  `SPARQL 1.1 Protocol <https://www.w3.org/TR/sparql11-protocol/>`_ query endpoint ("query via
+  POST directly", ``Content-Type: application/sparql-query``) and reads the
+  `SPARQL 1.1 Query Results JSON Format <https://www.w3.org/TR/sparql11-results-json/>`_.
+  A remote endpoint has no ``initBindings``: bound values travel as ``VALUES`` blocks built from
+  the terms' `N-Triples <https://www.w3.org/TR/n-triples/>`_ forms, never from raw text.
+* :func:`push` uploads a graph to a
+  `SPARQL 1.1 Graph Store HTTP Protocol <https://www.w3.org/TR/sparql11-http-rdf-update/>`_
+  endpoint (``PUT`` replaces a graph, ``POST`` adds to it; ``?graph=IRI`` or ``?default``).
+* :class:`Server` (and :func:`serve`) runs the `Oxigraph <https://github.com/oxigraph/oxigraph>`_
+  server (the ``oxigraph`` executable of the PyPI package ``oxigraph``, the ``server`` extra) on a
+  read-only copy of a graph: ``/query`` is the SPARQL endpoint, ``/`` a query page; updates and
+  Graph Store writes are refused by the server itself.
+
+Errors: an endpoint that cannot be reached, or that fails a request, raises
+:class:`~spinekg.core.errors.EndpointError` (one line: the URL, what happened, a hint); a query the
+server cannot parse (HTTP 400) raises :class:`~spinekg.core.errors.QuerySyntaxError`; a value that
+cannot be written as an RDF term raises :class:`~spinekg.core.errors.ParameterError`.
+"""
+
+from __future__ import annotations
+
+import http.client
+import ipaddress
+import json
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from pathlib import Path
+from typing import Mapping
+
+from rdflib import Graph, URIRef
+from rdflib.namespace import RDFS
+from rdflib.term import Node
+
+from spinekg.core.errors import EndpointError, ParameterError, QuerySyntaxError
+from spinekg.query.engines import Results, iris_in, term_from_json
+from spinekg.query.text import (ABSOLUTE_IRI, NOT_IN_IRI, Insertions, bind_with_insertions, iri_text, line_column,
+                                original_index, refuse_update)
+
+__all__ = ["RemoteEngine", "push", "find_server", "Server", "serve", "free_port"]
+
+IRI = str
+
+_SPARQL_JSON = "application/sparql-results+json"
+_LABEL_CHUNK = 200
+
+# ---------------------------------------------------------------------------------------------
+# HTTP
+
+_LOOPBACK_NAMES = {"localhost", "localhost.localdomain", "ip6-localhost"}
+
+
+def is_loopback(host: str) -> bool:
+    host = host.strip("[]")
+    if host.lower() in _LOOPBACK_NAMES:
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def _check_url(url: str) -> str:
+    parts = urllib.parse.urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise EndpointError(f"{url!r} is not an http:// or https:// URL")
+    return url
+
+
+def _open(request: urllib.request.Request, timeout: float):
+    """``urlopen``, but loopback addresses never go through a proxy from the environment."""
+    if is_loopback(urllib.parse.urlsplit(request.full_url).hostname or ""):
+        return urllib.request.build_opener(urllib.request.ProxyHandler({})).open(request, timeout=timeout)
+    return urllib.request.urlopen(request, timeout=timeout)
+
+
+def _one_line(text: str, limit: int = 300) -> str:
+    lines = [line.strip() for line in text.strip().splitlines() if line.strip()]
+    line = lines[0] if lines else ""
+    return line if len(line) <= limit else line[:limit] + "..."
+
+
+def _reason(reason: object, timeout: float) -> str:
+    if isinstance(reason, ConnectionRefusedError):
+        return "connection refused"
+    if isinstance(reason, socket.gaierror):
+        return "host not found"
+    if isinstance(reason, (TimeoutError, socket.timeout)):
+        return f"no answer within {timeout:g} s"
+    if isinstance(reason, OSError) and reason.strerror:
+        return reason.strerror.lower()
+    return _one_line(str(reason)) or type(reason).__name__
+
+
+def _http(method: str, url: str, body: bytes | None, headers: dict[str, str], timeout: float,
+          what: str, shown: str | None = None) -> tuple[int, bytes, str, urllib.error.HTTPError | None]:
+    """Send one request: ``(status, body, content type, HTTPError or None)``.
+
+    An unreachable server (refused, unknown host, timeout, dropped connection) raises
+    :class:`EndpointError`; HTTP error statuses are returned for the caller to explain.
+    """
+    request = urllib.request.Request(url, data=body, headers=headers, method=method)
+    try:
+        with _open(request, timeout) as response:
+            return response.status, response.read(), response.headers.get("Content-Type", ""), None
+    except urllib.error.HTTPError as err:
+        try:
+            data = err.read()
+        except (OSError, http.client.HTTPException):
+            data = b""
+        return err.code, data, err.headers.get("Content-Type", "") if err.headers else "", err
+    except urllib.error.URLError as err:
+        why = _reason(err.reason, timeout)
+    except (TimeoutError, socket.timeout) as err:
+        why = _reason(err, timeout)
+    except (OSError, http.client.HTTPException) as err:  # connection reset, bad status line, ...
+        why = _one_line(str(err)) or type(err).__name__
+    raise EndpointError(f"cannot reach the {what} {shown or url}: {why}; is the server running, and is the URL right?")
+
+
+def _http_error(status: int, data: bytes, err: urllib.error.HTTPError | None, url: str, what: str) -> EndpointError:
+    message = _error_message(data) or (err.reason if err is not None else "")
+    return EndpointError(f"the {what} {url} answered HTTP {status}: {message}")
+
+
+# ---------------------------------------------------------------------------------------------
+# the remote engine
+
+class RemoteEngine:
+    """Queries on any SPARQL 1.1 Protocol endpoint, e.g. ``http://127.0.0.1:7878/query``.
+
+    Updates, CONSTRUCT and DESCRIBE are refused before anything is sent. Bound values are sent
+    as a ``VALUES`` block of N-Triples terms that opens each group of the query (see
+    :func:`bind_with_insertions`); ``labels`` are fetched with one more query per 200 IRIs.
+    """
+
+    name = "remote"
+
+    def __init__(self, url: str, timeout: float = 30):
+        self.url = _check_url(url)
+        self.timeout = timeout
+
+    def __repr__(self) -> str:
+        return f"RemoteEngine({self.url!r})"
+
+    def _post(self, text: str, source: str, written: str | None = None, insertions: Insertions = ()) -> dict:
+        status, data, content_type, err = _http(
+            "POST", self.url, text.encode("utf-8"),
+            {"Content-Type": "application/sparql-query; charset=utf-8", "Accept": _SPARQL_JSON},
+            self.timeout, "SPARQL endpoint")
+        if status == 400:
+            raise _syntax_error(_error_message(data), text, written or text, source,
+                                list(insertions))
+        if err is not None or status >= 300:
+            raise _http_error(status, data, err, self.url, "SPARQL endpoint")
+        try:
+            return json.loads(data.decode("utf-8"))
+        except (UnicodeDecodeError, ValueError) as error:
+            raise EndpointError(f"{self.url} did not answer with SPARQL JSON results (Content-Type "
+                                f"{content_type or 'missing'}); is it a SPARQL query endpoint "
+                                "(for Oxigraph, .../query)?") from error
+
+    def select(self, text: str, bindings: Mapping[str, Node] | None = None, *,
+               source: str = "<query>") -> Results:
+        """Run a SELECT or ASK query on the endpoint with ``bindings`` bound; labels filled."""
+        refuse_update(text, source)
+        sent, insertions = bind_with_insertions(text, bindings)
+        doc = self._post(sent, source, text, insertions)
+        if isinstance(doc, dict) and "boolean" in doc:
+            return Results(columns=(), boolean=bool(doc["boolean"]))
+        try:
+            columns = tuple(doc["head"]["vars"])
+            rows = tuple({c: term_from_json(b[c]) if c in b else None for c in columns}
+                         for b in doc["results"]["bindings"])
+        except (KeyError, TypeError, ValueError) as error:
+            raise EndpointError(f"{self.url} answered with malformed SPARQL JSON results: {error!r}") from error
+        return Results(columns=columns, rows=rows, labels=self.labels(iris_in(rows)))
+
+    def labels(self, iris: set[URIRef]) -> dict[URIRef, str]:
+        """The ``rdfs:label`` of each IRI that has one (English, then no language, then any)."""
+        sendable = sorted(i for i in iris if isinstance(i, URIRef) and not NOT_IN_IRI.search(str(i)))
+        best: dict[URIRef, tuple[int, str]] = {}
+        for start in range(0, len(sendable), _LABEL_CHUNK):
+            chunk = " ".join(iri_text(i, "IRI") for i in sendable[start:start + _LABEL_CHUNK])
+            query = (f"SELECT ?s ?label WHERE {{ VALUES ?s {{ {chunk} }} "
+                     f"?s <{RDFS.label}> ?label }}")
+            doc = self._post(query, "labels")
+            for b in doc.get("results", {}).get("bindings", []):
+                if "s" not in b or "label" not in b:
+                    continue
+                subject, label = term_from_json(b["s"]), term_from_json(b["label"])
+                lang = (getattr(label, "language", None) or "").lower()
+                rank = (0 if lang == "en" or lang.startswith("en-") else 1 if not lang else 2, str(label))
+                if subject not in best or rank < best[subject]:
+                    best[subject] = rank
+        return {iri: text for iri, (_, text) in best.items()}
+
+
+#: Where a server says a parse error is: Oxigraph "error at 2:5: ...", Jena "at line 2, column 5".
+_LOCATED = re.compile(r"(?:at (?:line )?)?(\d+):(\d+)|line (\d+),? column (\d+)")
+
+
+def _error_message(body: bytes) -> str:
+    """The server's explanation: its first line (and the next one when the first ends with ':')."""
+    lines = [line.strip() for line in body.decode("utf-8", "replace").splitlines() if line.strip()]
+    if len(lines) > 1 and lines[0].endswith(":"):
+        return _one_line(f"{lines[0]} {lines[1]}")
+    return _one_line(lines[0]) if lines else ""
+
+
+def _syntax_error(message: str, sent: str, written: str, source: str, insertions: Insertions) -> QuerySyntaxError:
+    """A QuerySyntaxError from the server's message, its position mapped back to the text as written."""
+    if not message:
+        return QuerySyntaxError("the SPARQL endpoint rejected the query (HTTP 400)", source)
+    match = _LOCATED.search(message)
+    if not match:
+        return QuerySyntaxError(f"the SPARQL endpoint rejected the query: {message}", source)
+    line_group, column_group = (1, 2) if match.group(1) else (3, 4)
+    line, column = int(match.group(line_group)), int(match.group(column_group))
+    if insertions:
+        starts = [0] + [i + 1 for i, char in enumerate(sent) if char == "\n"]
+        if 1 <= line <= len(starts):
+            index = min(len(sent), starts[line - 1] + max(column, 1) - 1)
+            line, column = line_column(written, original_index(index, insertions))
+    located = (message[:match.start(line_group)] + str(line) + message[match.end(line_group):match.start(column_group)]
+               + str(column) + message[match.end(column_group):])
+    return QuerySyntaxError(f"SPARQL syntax error: {located}", source, line, column)
+
+
+# ---------------------------------------------------------------------------------------------
+# Graph Store HTTP Protocol
+
+def _graph_store_url(url: str, graph_iri: str | None) -> str:
+    sep = "&" if urllib.parse.urlsplit(url).query else "?"
+    if graph_iri is None:
+        return f"{url}{sep}default"
+    return f"{url}{sep}graph={urllib.parse.quote(graph_iri, safe='')}"
+
+
+def push(graph: Graph, url: str, graph_iri: IRI | None = None, *, replace: bool = True,
+         timeout: float = 60) -> int:
+    """Upload ``graph`` to a Graph Store endpoint; return the number of triples sent.
+
+    ``replace`` sends ``PUT`` (the graph's previous content is dropped), otherwise ``POST`` (the
+    triples are added; sending the same triples twice changes nothing, an RDF graph being a set,
+    except for triples with blank nodes: every upload's blank nodes are new ones, RDF merge).
+    ``graph_iri`` names the target graph (``?graph=``); without it the default graph (``?default``).
+    """
+    _check_url(url)
+    if graph_iri is not None:
+        if not ABSOLUTE_IRI.fullmatch(graph_iri) or NOT_IN_IRI.search(graph_iri):
+            raise ParameterError(f"graph name {graph_iri!r} is not an absolute IRI (e.g. https://example.org/graph)")
+    target = _graph_store_url(url, graph_iri)
+    # The body is N-Triples, sent as text/turtle: N-Triples is a subset of Turtle, so the body is
+    # also valid Turtle, and text/turtle is the one RDF media type every Graph Store implementation
+    # accepts (the GSP spec's own examples use it; Oxigraph, Fuseki, RDF4J/GraphDB take
+    # application/n-triples too, but older Virtuoso and Blazegraph releases only know it as
+    # text/plain). One triple per line, no prefixes: nothing for a server to misread.
+    body = graph.serialize(format="nt", encoding="utf-8")
+    method = "PUT" if replace else "POST"
+    status, data, _, err = _http(method, target, body, {"Content-Type": "text/turtle; charset=utf-8"},
+                                 timeout, "Graph Store endpoint", url)
+    if status in (401, 403):
+        message = _error_message(data) or (err.reason if err is not None else "")
+        raise EndpointError(f"the Graph Store endpoint {url} refused the write (HTTP {status}: {message}); "
+                            "is it a read-only server, or does it need credentials?")
+    if status in (404, 405):
+        message = _error_message(data) or (err.reason if err is not None else "")
+        raise EndpointError(f"{url} is not a writable Graph Store endpoint (HTTP {status}: {message}); "
+                            "for an Oxigraph server, use .../store")
+    if err is not None or status >= 300:
+        raise _http_error(status, data, err, url, "Graph Store endpoint")
+    return len(graph)
+
+
+# ---------------------------------------------------------------------------------------------
+# the Oxigraph server
+
+def find_server() -> str:
+    """The path of the ``oxigraph`` executable: beside the running Python first, then on PATH."""
+    name = "oxigraph.exe" if os.name == "nt" else "oxigraph"
+    beside = Path(sys.executable).parent / name
+    if beside.is_file() and os.access(beside, os.X_OK):
+        return str(beside)
+    found = shutil.which("oxigraph")
+    if found:
+        return found
+    raise EndpointError("the Oxigraph server is not installed: pip install 'spinekg[server]'")
+
+
+def free_port(host: str = "127.0.0.1") -> int:
+    """A TCP port that is free on ``host`` right now (another process may take it before you do)."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as sock:
+        sock.bind((host.strip("[]"), 0))
+        return sock.getsockname()[1]
+
+
+def _check_port_free(host: str, port: int) -> None:
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as sock:
+        if os.name != "nt":  # as the server does: a port in TIME_WAIT is free
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            sock.bind((host.strip("[]"), port))
+        except socket.gaierror as err:
+            raise EndpointError(f"cannot serve on {host}:{port}: unknown host {host!r}") from err
+        except OSError as err:
+            raise EndpointError(f"cannot serve on {host}:{port}: {(err.strerror or str(err)).lower()} "
+                                "(another server on that port? choose one with --port)") from err
+
+
+def _error_line(text: str) -> str:
+    """The line of an oxigraph log that says what went wrong (its ``Error:`` line, else the last)."""
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    for line in lines:
+        if line.startswith("Error:"):
+            return line[len("Error:"):].strip()
+    return lines[-1] if lines else "no message"
+
+
+class Server:
+    """The Oxigraph SPARQL server on a read-only copy of a graph, for as long as it runs.
+
+    ``Server(graph, host, port)`` writes the graph as N-Triples into a new temporary folder, loads
+    it into an Oxigraph store there (``oxigraph load``), and :meth:`start` runs
+    ``oxigraph serve-read-only`` on it and waits until the endpoint answers a query. :meth:`stop`
+    terminates the server and removes the folder. As a context manager it starts and stops::
+
+        with Server(kg.graph, port=7878) as server:
+            RemoteEngine(server.query_url).select("ASK { ?s ?p ?o }")
+
+    Everything is loaded into the default graph, so the queries that run on ``kg.graph`` run
+    unchanged. ``port=0`` picks a free port. With ``location`` the store is built in that folder
+    (which must be new or empty) and kept after :meth:`stop`. If the Python process is killed
+    without a chance to clean up (SIGKILL), the server process outlives it.
+    """
+
+    def __init__(self, graph: Graph, host: str = "127.0.0.1", port: int = 7878, *,
+                 location: str | Path | None = None, startup_timeout: float = 30):
+        self.graph = graph
+        self.host = host
+        self.port = port
+        self.location = Path(location) if location is not None else None
+        self.startup_timeout = startup_timeout
+        self.process: subprocess.Popen | None = None
+        self.tempdir: Path | None = None
+        self.triples = 0
+
+    # where to find it -------------------------------------------------------------------
+
+    @property
+    def _client_host(self) -> str:
+        """A host name that reaches the server (a wildcard bind is reached on loopback)."""
+        host = self.host.strip("[]")
+        if host in ("", "0.0.0.0"):
+            return "127.0.0.1"
+        if host == "::":
+            return "[::1]"
+        return f"[{host}]" if ":" in host else host
+
+    @property
+    def url(self) -> str:
+        """The server's address, e.g. ``http://127.0.0.1:7878/`` (a query page for people)."""
+        return f"http://{self._client_host}:{self.port}/"
+
+    @property
+    def query_url(self) -> str:
+        """The SPARQL 1.1 Protocol query endpoint, e.g. ``http://127.0.0.1:7878/query``."""
+        return self.url + "query"
+
+    @property
+    def running(self) -> bool:
+        return self.process is not None and self.process.poll() is None
+
+    # life cycle ---------------------------------------------------------------------------
+
+    def __enter__(self) -> "Server":
+        return self.start()
+
+    def __exit__(self, *exc) -> None:
+        self.stop()
+
+    def __repr__(self) -> str:
+        state = "running" if self.running else "stopped"
+        return f"<Server {self.query_url} {state}>"
+
+    def start(self) -> "Server":
+        """Load the graph, start the server, wait until it answers; :class:`EndpointError` if it cannot."""
+        if self.process is not None:
+            return self
+        executable = find_server()
+        if self.port == 0:
+            self.port = free_port(self.host.strip("[]") if self.host not in ("", "0.0.0.0", "::") else "127.0.0.1")
+        _check_port_free(self.host, self.port)
+        try:
+            self.tempdir = Path(tempfile.mkdtemp(prefix="spinekg-serve-"))
+            store = self.location if self.location is not None else self.tempdir / "store"
+            if store.exists() and any(store.iterdir()):
+                raise EndpointError(f"{store}: the store folder must be new or empty")
+            data = self.tempdir / "graph.nt"
+            self.graph.serialize(destination=str(data), format="nt", encoding="utf-8")
+            self.triples = len(self.graph)
+            loaded = subprocess.run([executable, "load", "--location", str(store), "--file", str(data)],
+                                    stdin=subprocess.DEVNULL, capture_output=True, text=True)
+            if loaded.returncode != 0:
+                raise EndpointError(f"oxigraph load failed: {_error_line(loaded.stderr)}")
+            data.unlink()
+            log = self.tempdir / "server.log"
+            bind = f"[{self.host}]:{self.port}" if ":" in self.host and not self.host.startswith("[") \
+                else f"{self.host}:{self.port}"
+            with open(log, "wb") as handle:
+                # its own session: a Ctrl-C in the terminal reaches us, and we stop the server
+                self.process = subprocess.Popen(
+                    [executable, "serve-read-only", "--location", str(store), "--bind", bind],
+                    stdin=subprocess.DEVNULL, stdout=handle, stderr=subprocess.STDOUT,
+                    start_new_session=True)
+            self._wait_ready(log)
+        except BaseException:
+            self.stop()
+            raise
+        return self
+
+    def _wait_ready(self, log: Path) -> None:
+        deadline = time.monotonic() + self.startup_timeout
+        request = b"ASK { }"
+        headers = {"Content-Type": "application/sparql-query", "Accept": _SPARQL_JSON}
+        while True:
+            if self.process.poll() is not None:
+                raise EndpointError(f"the Oxigraph server stopped at once (exit code {self.process.returncode}): "
+                                    f"{_error_line(log.read_text('utf-8', 'replace'))}")
+            try:
+                status, data, _, _ = _http("POST", self.query_url, request, headers, 2, "SPARQL endpoint")
+                if status == 200 and b"boolean" in data and self.process.poll() is None:
+                    return
+            except EndpointError:
+                pass  # not listening yet: poll again until the deadline
+            if time.monotonic() > deadline:
+                raise EndpointError(f"the Oxigraph server did not answer at {self.query_url} within "
+                                    f"{self.startup_timeout:g} s")
+            time.sleep(0.05)
+
+    def wait(self) -> int:
+        """Block until the server process ends (it only ends when stopped or killed); its exit code."""
+        if self.process is None:
+            raise EndpointError("the server is not running")
+        return self.process.wait()
+
+    def error(self) -> str:
+        """The last thing the server said about a failure (from its log)."""
+        log = self.tempdir / "server.log" if self.tempdir is not None else None
+        return _error_line(log.read_text("utf-8", "replace")) if log is not None and log.exists() else "no message"
+
+    def stop(self) -> None:
+        """Terminate the server (kill it if it does not stop within 10 s) and remove its folder."""
+        process, self.process = self.process, None
+        if process is not None and process.poll() is None:
+            process.terminate()
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+        if self.tempdir is not None:
+            shutil.rmtree(self.tempdir, ignore_errors=True)
+            self.tempdir = None
+
+
+def serve(graph: Graph, host: str = "127.0.0.1", port: int = 7878, *,
+          location: str | Path | None = None) -> Server:
+    """Start a read-only Oxigraph server on ``graph``; a running :class:`Server` (stop it, or use ``with``)."""
+    return Server(graph, host, port, location=location).start()

@@ -1,0 +1,236 @@
+"""The text of a SPARQL query: its form, its syntax errors, and values bound into it.
+
+Values are bound as ``VALUES`` blocks built from the terms' N-Triples forms (never formatted
+into the query), opening every group of the query so that they reach nested groups, FILTERs and
+sub-queries as rdflib's ``initBindings`` do; :func:`bind_with_insertions` also says where the
+blocks went, so a server's syntax error can be placed in the text as written.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Mapping
+
+from rdflib import Literal, URIRef
+from rdflib.term import Node
+
+from spinekg.core.errors import ParameterError, QuerySyntaxError
+
+__all__ = [
+    "Insertions", "query_form", "parse_error", "line_column", "refuse_update", "bind_values", "bind_with_insertions",
+    "original_index", "values_block", "iri_text", "ABSOLUTE_IRI", "NOT_IN_IRI",
+]
+
+# ---------------------------------------------------------------------------------------------
+# query text
+
+_FORM = re.compile(r"\b(SELECT|ASK|CONSTRUCT|DESCRIBE|INSERT|DELETE|LOAD|CLEAR|DROP|CREATE|ADD|MOVE|COPY|WITH)\b",
+                   re.IGNORECASE)
+
+
+def _strip_comments_and_strings(text: str) -> str:
+    """The query with comments, strings and IRIs blanked (same length), to find keywords."""
+    out = []
+    i, n = 0, len(text)
+    while i < n:
+        ch = text[i]
+        if ch == "#":
+            j = text.find("\n", i)
+            j = n if j < 0 else j
+            out.append(" " * (j - i))
+            i = j
+        elif ch in "\"'":
+            quote = text[i:i + 3] if text[i:i + 3] in ('"""', "'''") else ch
+            j = i + len(quote)
+            while j < n and not text.startswith(quote, j):
+                j += 2 if text[j] == "\\" else 1
+            j = min(n, j + len(quote))
+            out.append(" " * (j - i))
+            i = j
+        elif ch == "<" and re.match(r"<[^\s<>\"{}|^`\\]*>", text[i:]):
+            j = i + re.match(r"<[^\s<>\"{}|^`\\]*>", text[i:]).end()
+            out.append(" " * (j - i))
+            i = j
+        else:
+            out.append(ch)
+            i += 1
+    return "".join(out)
+
+
+def query_form(text: str) -> str:
+    """``SELECT``, ``ASK``, ``CONSTRUCT``, ``DESCRIBE``, or the update keyword the text starts with."""
+    match = _FORM.search(_strip_comments_and_strings(text))
+    return match.group(1).upper() if match else ""
+
+
+_UPDATES = {"INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY", "WITH"}
+
+
+def line_column(text: str, index: int) -> tuple[int, int]:
+    """The 1-based line and column of a character index of ``text``."""
+    line = text.count("\n", 0, index) + 1
+    return line, index - (text.rfind("\n", 0, index) + 1) + 1
+
+
+def parse_error(err: Exception, text: str, source: str) -> QuerySyntaxError:
+    """A :class:`QuerySyntaxError` (line, column, message) for a parser's exception."""
+    lineno, col = getattr(err, "lineno", None), getattr(err, "col", None)
+    msg = getattr(err, "msg", None)
+    if isinstance(lineno, int) and isinstance(col, int) and msg:  # pyparsing (rdflib)
+        found = getattr(err, "found", None)
+        detail = f"{msg}, found {found}" if found else msg
+        return QuerySyntaxError(f"SPARQL syntax error: {detail}", source, lineno, col)
+    message = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
+    prefix = re.match(r"Unknown namespace prefix : (\S+)", message)
+    if prefix:  # rdflib raises a bare Exception without a position: find the first use
+        blanked = _strip_comments_and_strings(text)
+        use = re.search(rf"(?<![\w:?$]){re.escape(prefix.group(1))}:", blanked)
+        line, column = line_column(text, use.start()) if use else (None, None)
+        return QuerySyntaxError(f"SPARQL syntax error: unknown prefix {prefix.group(1)!r} "
+                                f"(declare it with PREFIX {prefix.group(1)}: <...>)", source, line, column)
+    located = re.search(r"at (?:line )?(\d+):(\d+)", message) or re.search(r"line (\d+),? column (\d+)", message)
+    if located:  # pyoxigraph: "error at 2:5: expected ..."
+        return QuerySyntaxError(f"SPARQL syntax error: {message}", source, int(located.group(1)), int(located.group(2)))
+    return QuerySyntaxError(f"SPARQL syntax error: {message}", source)
+
+
+# ---------------------------------------------------------------------------------------------
+# terms as text: N-Triples forms only (https://www.w3.org/TR/n-triples/#grammar-production-IRIREF)
+
+#: Characters an IRIREF may not contain (plus any whitespace or control character).
+NOT_IN_IRI = re.compile(r'[<>"{}|^`\\\s\x00-\x20\x7f-\x9f]')
+_LANGTAG = re.compile(r"[A-Za-z]+(?:-[A-Za-z0-9]+)*")
+_VARNAME = re.compile(r"\w+")
+_ECHAR = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r"}
+ABSOLUTE_IRI = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:\S+")
+
+
+def iri_text(iri: str, what: str) -> str:
+    """``<iri>``, checked to hold no character an IRI may not contain (``what`` names it in the error)."""
+    """``<iri>``, or :class:`ParameterError` when the IRI contains a character an IRIREF cannot hold."""
+    text = str(iri)
+    bad = NOT_IN_IRI.search(text)
+    if bad:
+        raise ParameterError(f"{what} {text!r} is not a valid IRI: it contains {bad.group()!r}")
+    return f"<{text}>"
+
+
+def _term_text(term: Node, what: str) -> str:
+    """The N-Triples form of an IRI or a literal (as ``term.n3()``, but always on one line)."""
+    if isinstance(term, URIRef):
+        return iri_text(term, what)
+    if isinstance(term, Literal):
+        text = '"' + re.sub(r'[\\"\n\r]', lambda m: _ECHAR[m.group()], str(term)) + '"'
+        if term.language:
+            if not _LANGTAG.fullmatch(term.language):
+                raise ParameterError(f"{what}: {term.language!r} is not a language tag")
+            return f"{text}@{term.language}"
+        if term.datatype is not None:
+            return f"{text}^^{iri_text(term.datatype, f'the datatype of {what}')}"
+        return text
+    raise ParameterError(f"{what}: cannot send {term!r} to a SPARQL endpoint; bind an IRI (URIRef) "
+                         "or a literal (Literal)")
+
+
+def _values_block(bindings: Mapping[str, Node]) -> str:
+    """``VALUES (?a ?b) { (term term) }`` for ``bindings`` (terms checked, names checked)."""
+    names, terms = [], []
+    for name, term in bindings.items():
+        if not isinstance(name, str) or not _VARNAME.fullmatch(name):
+            raise ParameterError(f"{name!r} is not a SPARQL variable name (give it without '?')")
+        names.append(f"?{name}")
+        terms.append(_term_text(term, f"the value of ?{name}"))
+    return f"VALUES ({' '.join(names)}) {{ ({' '.join(terms)}) }}"
+
+
+_VALUES_DATA = re.compile(r"\bVALUES\s*(?:[?$]\w+|\([^()]*\))\s*(\{)", re.IGNORECASE)
+_SUBSELECT = re.compile(r"\s*SELECT\b", re.IGNORECASE)
+
+#: Where a VALUES block was inserted: (index in the text as written, length of the insertion).
+Insertions = list[tuple[int, int]]
+
+
+def _group_starts(text: str) -> list[int]:
+    """Indexes of the ``{`` that open group graph patterns, where a ``VALUES`` block may stand.
+
+    Not the braces of ``VALUES`` data, nor a ``{`` that holds a sub-``SELECT`` (nothing may
+    precede it there; its own WHERE clause gets the block), nor an annotation ``{|``.
+    """
+    blanked = _strip_comments_and_strings(text)
+    data = set()
+    for match in _VALUES_DATA.finditer(blanked):
+        end = blanked.find("}", match.start(1))
+        data.update(range(match.start(1), len(blanked) if end < 0 else end + 1))
+    return [i for i, char in enumerate(blanked)
+            if char == "{" and i not in data and not blanked.startswith("|", i + 1)
+            and not _SUBSELECT.match(blanked, i + 1)]
+
+
+def bind_with_insertions(text: str, bindings: Mapping[str, Node] | None) -> tuple[str, Insertions]:
+    """The query with the bindings as inline ``VALUES`` blocks, and where they were inserted.
+
+    The block opens every group of the query, on the same line as its ``{`` (so line numbers of
+    syntax errors do not move)::
+
+        WHERE { VALUES (?text) { ("stem cell") } ... { SELECT ... WHERE { VALUES (?text) ... } } }
+
+    This gives the values the scope that rdflib's ``initBindings`` and pyoxigraph's substitutions
+    give them: seen by FILTERs in nested groups and sub-queries, and joined before any GROUP BY.
+    A trailing ``VALUES`` clause would be joined after grouping (multiplying the groups by a value
+    the grouping dropped) and never reach a sub-query. Not reached: ``HAVING`` (no group holds it).
+    A text without any ``{`` gets the block at the end (the server then reports the syntax error).
+    """
+    if not bindings:
+        return text, []
+    block = _values_block(bindings)
+    starts = _group_starts(text)
+    if not starts:
+        return f"{text}\n{block}", [(len(text), len(block) + 1)]
+    insert = f" {block} "
+    parts, previous = [], 0
+    for brace in starts:
+        parts.append(text[previous:brace + 1])
+        parts.append(insert)
+        previous = brace + 1
+    parts.append(text[previous:])
+    return "".join(parts), [(brace + 1, len(insert)) for brace in starts]
+
+
+def original_index(index: int, insertions: Insertions) -> int:
+    """Where a character of the text as sent stands in the text as written."""
+    shift = 0
+    for at, length in insertions:
+        if index >= at + shift + length:
+            shift += length
+        elif index >= at + shift:
+            return at  # inside a VALUES block: point at where it was inserted
+        else:
+            break
+    return index - shift
+
+
+def bind_values(text: str, bindings: Mapping[str, Node] | None) -> str:
+    """The query with ``bindings`` as inline ``VALUES`` blocks opening each of its groups.
+
+    For engines without ``initBindings`` (pyoxigraph, a remote endpoint); see :func:`bind_with_insertions`.
+    pyoxigraph's own SEP-0007 ``substitutions`` would do, but it accepts only projected variables.
+    """
+    return bind_with_insertions(text, bindings)[0]
+
+
+def values_block(bindings: Mapping[str, Node]) -> str:
+    """``VALUES (?a ?b) { (term term) }`` for ``bindings`` (terms and names checked)."""
+    return _values_block(bindings)
+
+
+def refuse_update(text: str, source: str) -> None:
+    """Raise :class:`QuerySyntaxError` unless ``text`` is a SELECT or ASK query."""
+    form = query_form(text)
+    if form in _UPDATES:
+        index = _FORM.search(_strip_comments_and_strings(text)).start()
+        line, column = line_column(text, index)
+        raise QuerySyntaxError(f"{form} is a SPARQL update; spinekg runs read-only queries (SELECT or ASK)",
+                               source, line, column)
+    if form in ("CONSTRUCT", "DESCRIBE"):
+        raise QuerySyntaxError(f"{form} queries return a graph; run a SELECT or ASK query here "
+                               "(export the graph with 'spinekg export')", source)

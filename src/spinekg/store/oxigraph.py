@@ -1,0 +1,277 @@
+"""Where the graph lives: rdflib in memory (the default) or Oxigraph, in memory or on disk.
+
+A store is named by a short spec, the value of ``--store`` and of ``spinekg.load(store=...)``:
+
+``memory``
+    rdflib's in-memory graph: no extra dependency, fine up to a few hundred thousand triples.
+``oxigraph``
+    an in-memory `Oxigraph <https://github.com/oxigraph/oxigraph>`_ store (pyoxigraph): native
+    parsing and a fast SPARQL engine.
+``oxigraph:PATH``
+    a persistent Oxigraph store in the folder ``PATH``. The first use fills it; later uses reopen
+    it without parsing anything.
+
+In Oxigraph the graph keeps the layout of the N-Quads export: the ontology in the named graph
+``https://w3id.org/spinekg/graph/ontology`` and everything else in
+``https://w3id.org/spinekg/graph/data``; queries see their union as the default graph. The rest of
+spinekg (traversal, statistics, exporters) reads the store through rdflib's ``Graph`` API, by the
+Oxigraph plugin for rdflib (`oxrdflib <https://github.com/oxigraph/oxrdflib>`_).
+
+A persistent store folder carries ``spinekg-store.json``: which source filled it (the shipped
+graph, with a key over its sources, or a file with its size and modification time), so that a
+store made from a file that has changed since is refilled, and a folder that is not a spinekg
+store is never written to.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from spinekg.core.errors import FormatError, ParameterError, SpinekgError
+from spinekg.store.terms import from_oxigraph, to_oxigraph
+
+__all__ = ["StoreSpec", "StoreError", "MANIFEST"]
+
+MANIFEST = "spinekg-store.json"
+_KINDS = ("memory", "oxigraph")
+#: rdflib format names -> pyoxigraph RdfFormat attribute names (Oxigraph parses these natively)
+_NATIVE = {"turtle": "TURTLE", "nt": "N_TRIPLES", "nquads": "N_QUADS", "trig": "TRIG", "xml": "RDF_XML",
+           "json-ld": "JSON_LD", "n3": "N3"}
+
+
+class StoreError(SpinekgError):
+    """A store cannot be opened or filled (missing extra, a folder that is not a store, a lock)."""
+
+
+@dataclass(frozen=True)
+class StoreSpec:
+    """A parsed ``--store`` value: ``kind`` is ``memory`` or ``oxigraph``; ``path`` is the folder
+    of a persistent Oxigraph store (``None``: in memory)."""
+
+    kind: str = "memory"
+    path: Path | None = None
+
+    @classmethod
+    def parse(cls, value: "str | StoreSpec | None") -> "StoreSpec":
+        if value is None:
+            return cls()
+        if isinstance(value, StoreSpec):
+            return value
+        text = str(value).strip()
+        kind, _, path = text.partition(":")
+        kind = {"rdflib": "memory"}.get(kind.lower(), kind.lower())
+        if kind not in _KINDS:
+            raise ParameterError(f"unknown store {text!r}: use memory, oxigraph or oxigraph:PATH")
+        if kind == "memory":
+            if path:
+                raise ParameterError(f"store {text!r}: the memory store takes no path; for a store on "
+                                     "disk use oxigraph:PATH")
+            return cls()
+        if _ and not path:
+            raise ParameterError(f"store {text!r}: give the folder after the colon (oxigraph:PATH), "
+                                 "or plain 'oxigraph' for a store in memory")
+        return cls("oxigraph", Path(path) if path else None)
+
+    def __str__(self) -> str:
+        return self.kind if self.path is None else f"{self.kind}:{self.path}"
+
+
+# -- the rdflib view of an Oxigraph store --------------------------------------------------------
+
+def _view_class():
+    """The rdflib store class over pyoxigraph (built on first use: oxrdflib is an optional extra)."""
+    global _VIEW
+    if _VIEW is not None:
+        return _VIEW
+    import pyoxigraph as ox
+    from oxrdflib import OxigraphStore
+
+
+    class OxigraphView(OxigraphStore):
+        """A read-mostly rdflib view of some named graphs of a pyoxigraph store.
+
+        ``graphs`` lists the graph names the view shows (``None``: all of them, the union);
+        ``exclude`` hides one. Unlike the plain oxrdflib store, a triple is read from every graph
+        in view, and xsd:string literals come back as rdflib's plain literals (as every rdflib
+        parser makes them), so a graph compares equal whichever store holds it. Added triples go
+        to ``target``.
+        """
+
+        def __init__(self, store, graphs=None, exclude=None, target=None):
+            super().__init__(store=store)
+            self._graphs = None if graphs is None else [ox.NamedNode(str(g)) for g in graphs]
+            self._exclude = None if exclude is None else ox.NamedNode(str(exclude))
+            self._target = ox.NamedNode(str(target)) if target is not None else ox.DefaultGraph()
+
+        def _quads(self, s, p, o):
+            inner = self._inner
+            for graph in (self._graphs or [None]):
+                for quad in inner.quads_for_pattern(s, p, o, graph):
+                    if self._exclude is None or quad.graph_name != self._exclude:
+                        yield quad
+
+        def triples(self, triple_pattern, context=None):
+            try:
+                s, p, o = (None if t is None else to_oxigraph(t) for t in triple_pattern)
+            except TypeError:  # a pattern no RDF term matches (a path, a formula)
+                return iter(())
+            if isinstance(s, ox.Literal) or (p is not None and not isinstance(p, ox.NamedNode)):
+                return iter(())  # no triple has a literal subject or a non-IRI predicate
+            return (((from_oxigraph(q.subject), from_oxigraph(q.predicate), from_oxigraph(q.object)), iter((None,)))
+                    for q in self._quads(s, p, o))
+
+        def __len__(self, context=None) -> int:
+            inner = self._inner
+            if self._graphs is None:
+                total = len(inner)
+                return total - _count(inner, self._exclude) if self._exclude is not None else total
+            return sum(_count(inner, graph) for graph in self._graphs)
+
+        def add(self, triple, context=None, quoted=False):
+            self._inner.add(ox.Quad(*(to_oxigraph(t) for t in triple), self._target))
+
+        def addN(self, quads):  # noqa: N802 (rdflib's name)
+            self._inner.extend([ox.Quad(*(to_oxigraph(t) for t in q[:3]), self._target) for q in quads])
+
+        def detach(self) -> None:
+            """Let go of the pyoxigraph store: any later read raises :class:`StoreError`."""
+            self._store = _Closed()
+
+        def remove(self, triple, context=None):
+            s, p, o = (None if t is None else to_oxigraph(t) for t in triple)
+            for quad in list(self._quads(s, p, o)):
+                self._inner.remove(quad)
+
+    _VIEW = OxigraphView
+    return _VIEW
+
+
+_VIEW = None
+
+
+class _Closed:
+    """Stands in for the store of a closed knowledge graph."""
+
+    def __getattr__(self, name):
+        raise StoreError("this knowledge graph was closed; load it again (spinekg.load(store=...))")
+
+    def __len__(self):
+        raise StoreError("this knowledge graph was closed; load it again (spinekg.load(store=...))")
+
+
+def _count(store, graph) -> int:
+    """Triples in one named graph of a pyoxigraph store (counted by Oxigraph, not in Python)."""
+    query = f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph.value}> {{ ?s ?p ?o }} }}"
+    return int(next(iter(store.query(query)))["n"].value)
+
+
+def views(store):
+    """``(graph, ontology, data)``: rdflib Graphs over an Oxigraph store, as a KnowledgeGraph holds them."""
+    from rdflib import Graph
+
+    from spinekg.core.namespaces import bind_prefixes
+    from spinekg.core.rdfio import DATA_GRAPH, ONTOLOGY_GRAPH
+
+    view = _view_class()
+    out = []
+    for spec in ({}, {"graphs": [ONTOLOGY_GRAPH], "target": ONTOLOGY_GRAPH},
+                 {"exclude": ONTOLOGY_GRAPH, "target": DATA_GRAPH}):
+        graph = Graph(store=view(store, **spec))
+        bind_prefixes(graph)
+        out.append(graph)
+    return tuple(out)
+
+
+# -- opening and filling ------------------------------------------------------------------------
+
+def _pyoxigraph():
+    from importlib import import_module
+
+    try:
+        import_module("oxrdflib")  # checked here, so that the message names the extra
+        pyoxigraph = import_module("pyoxigraph")
+    except ImportError as err:
+        raise StoreError(f"the oxigraph store needs pyoxigraph and oxrdflib ({err.name} is missing): "
+                         "pip install 'spinekg[oxigraph]'") from None
+    return pyoxigraph
+
+
+def open_store(spec: StoreSpec):
+    """A pyoxigraph Store for ``spec`` (in memory, or the folder, created when missing)."""
+    ox = _pyoxigraph()
+    if spec.path is None:
+        return ox.Store()
+    path = spec.path
+    if path.exists() and not path.is_dir():
+        raise StoreError(f"{path}: is a file, not an Oxigraph store folder; give a folder for oxigraph:PATH")
+    if path.is_dir() and any(path.iterdir()) and not (path / MANIFEST).is_file():
+        raise StoreError(f"{path}: this folder is not a spinekg store (no {MANIFEST}); it is left untouched: "
+                         "choose a new or empty folder")
+    try:
+        return ox.Store(str(path))
+    except OSError as err:
+        raise StoreError(f"{path}: cannot open the Oxigraph store: {str(err).splitlines()[0]} "
+                         "(is another spinekg process using it?)") from None
+
+
+def read_manifest(spec: StoreSpec) -> dict | None:
+    """What filled a persistent store (``None`` for an in-memory or a new store)."""
+    if spec.path is None:
+        return None
+    try:
+        return json.loads((spec.path / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
+def write_manifest(spec: StoreSpec, manifest: dict) -> None:
+    if spec.path is None:
+        return
+    from spinekg.core.files import write_atomic
+
+    write_atomic(spec.path / MANIFEST, (json.dumps(manifest, indent=1, sort_keys=True) + "\n").encode("utf-8"))
+
+
+def file_source(path: Path, fmt: str) -> dict:
+    """The manifest entry of a graph file: a store filled from it is stale once the file changes."""
+    stat = path.stat()
+    return {"source": str(path.resolve()), "format": fmt, "size": stat.st_size, "mtime_ns": stat.st_mtime_ns}
+
+
+def fill_from_graphs(store, ontology, data) -> None:
+    """Copy two rdflib graphs into the store's ontology and data graphs (one transaction)."""
+    import pyoxigraph as ox
+
+    from spinekg.core.rdfio import DATA_GRAPH, ONTOLOGY_GRAPH
+
+    quads = []
+    for name, part in ((ONTOLOGY_GRAPH, ontology), (DATA_GRAPH, data)):
+        graph = ox.NamedNode(str(name))
+        quads.extend(ox.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o), graph) for s, p, o in part)
+    store.extend(quads)
+
+
+def fill_from_file(store, path: Path, fmt: str) -> None:
+    """Parse a graph file into the store with Oxigraph's own parser (streamed, not held in memory).
+
+    Quad syntaxes keep their graph names; a triple syntax goes to the data graph.
+    """
+    import pyoxigraph as ox
+
+    from spinekg.core.rdfio import DATA_GRAPH, QUAD_FORMATS
+
+    native = _NATIVE.get(fmt)
+    if native is None:  # a syntax only rdflib reads (TriX): parse there and copy
+        from spinekg.core.rdfio import read_graph
+
+        ontology, data = read_graph(path, fmt)
+        fill_from_graphs(store, ontology, data)
+        return
+    to_graph = None if fmt in QUAD_FORMATS else ox.NamedNode(str(DATA_GRAPH))
+    try:
+        store.bulk_load(path=str(path), format=getattr(ox.RdfFormat, native), to_graph=to_graph)
+    except SyntaxError as err:
+        store.clear()
+        raise FormatError(f"{path}: not valid {fmt}: {str(err).splitlines()[0]}") from None

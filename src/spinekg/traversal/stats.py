@@ -1,0 +1,146 @@
+"""Summary counts of a knowledge graph: entities per category, claims per predicate, document,
+modality; how much of the vocabulary is mapped to public ontologies."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+
+from rdflib import Graph, URIRef
+
+from spinekg.core.namespaces import BIOLINK, OWL, RDF, RDFS, SKOS, SPK, SPKD
+from spinekg.model.vocabulary import entity_category, top_categories
+
+__all__ = ["Stats", "compute_stats"]
+
+
+@dataclass(frozen=True)
+class Stats:
+    triples: int
+    entities_per_category: dict[str, int]
+    mapped_entities: int
+    mappable_entities: int
+    claims: int
+    claims_per_predicate: dict[str, int]
+    claims_per_document: dict[str, dict[str, int]]
+    claims_by_modality: dict[str, int]
+    negated_claims: int
+    third_party_claims: int
+    reference_assertions: int
+    documents: int
+    direct_edges: int
+
+    @property
+    def mapped_share(self) -> float:
+        return self.mapped_entities / self.mappable_entities if self.mappable_entities else 0.0
+
+    def to_dict(self) -> dict:
+        return {
+            "triples": self.triples,
+            "documents": self.documents,
+            "claims": self.claims,
+            "direct_edges": self.direct_edges,
+            "reference_assertions": self.reference_assertions,
+            "negated_claims": self.negated_claims,
+            "third_party_claims": self.third_party_claims,
+            "claims_by_modality": dict(sorted(self.claims_by_modality.items())),
+            "claims_per_document": {k: dict(sorted(v.items())) for k, v in sorted(self.claims_per_document.items())},
+            "claims_per_predicate": dict(sorted(self.claims_per_predicate.items())),
+            "entities_per_category": dict(sorted(self.entities_per_category.items())),
+            "mapped_entities": self.mapped_entities,
+            "mappable_entities": self.mappable_entities,
+            "mapped_share": round(self.mapped_share, 4),
+        }
+
+    def to_text(self) -> str:
+        lines = [
+            f"{self.triples} triples; {self.documents} documents; {self.claims} claims "
+            f"({', '.join(f'{v} {k}' for k, v in sorted(self.claims_by_modality.items()))}; "
+            f"{self.negated_claims} negated; {self.third_party_claims} attributed to third parties); "
+            f"{self.direct_edges} direct edges; {self.reference_assertions} reference assertions",
+            f"entities mapped to public ontologies: {self.mapped_entities}/{self.mappable_entities} "
+            f"({self.mapped_share:.0%})",
+            "",
+            "claims per document            claims  asserted  hedged  negated  third-party",
+        ]
+        for doc, row in sorted(self.claims_per_document.items()):
+            lines.append(f"  {doc:<28} {row['claims']:>6}  {row['asserted']:>8}  {row['hedged']:>6}  "
+                         f"{row['negated']:>7}  {row['third_party']:>11}")
+        lines += ["", "entities per category"]
+        for cat, n in sorted(self.entities_per_category.items(), key=lambda kv: (-kv[1], kv[0])):
+            lines.append(f"  {cat:<28} {n:>6}")
+        lines += ["", "claims per predicate"]
+        for pred, n in sorted(self.claims_per_predicate.items(), key=lambda kv: (-kv[1], kv[0])):
+            lines.append(f"  {pred:<28} {n:>6}")
+        return "\n".join(lines)
+
+
+def _label(graph: Graph, node) -> str:
+    label = graph.value(node, RDFS.label)
+    if label is not None:
+        return str(label)
+    text = str(node)
+    return text.rsplit("#", 1)[-1].rsplit("/", 1)[-1]
+
+
+def compute_stats(kg) -> Stats:
+    """Compute :class:`Stats` for a :class:`~spinekg.kg.KnowledgeGraph`."""
+    g = kg.graph
+    tops = top_categories(g)
+    top_set = set(tops)
+    infrastructure = {SPK.Claim, SPK.ReferenceAssertion, SPK.ClaimQualifierValue, SPK.ApprovalStatus}
+
+    per_category: Counter[str] = Counter()
+    mapped = mappable = 0
+    candidates = {c for c in g.subjects(RDF.type, OWL.Class) if isinstance(c, URIRef) and str(c).startswith(str(SPK))}
+    candidates |= {i for i in g.subjects(RDF.type, OWL.NamedIndividual) if isinstance(i, URIRef) and str(i).startswith(str(SPKD))}
+    for node in candidates:
+        if node in top_set:
+            continue
+        cat = entity_category(g, node, top_set)
+        if cat is None or cat in infrastructure:
+            continue
+        per_category[_label(g, cat)] += 1
+        if (node, RDF.type, OWL.Class) in g:
+            mappable += 1
+            if any(True for _ in g.objects(node, SKOS.exactMatch)) or any(True for _ in g.objects(node, SKOS.closeMatch)):
+                mapped += 1
+
+    claims = set(g.subjects(RDF.type, SPK.Claim))
+    per_pred: Counter[str] = Counter()
+    per_doc: dict[str, Counter] = {}
+    modality: Counter[str] = Counter()
+    negated = third = 0
+    for claim in claims:
+        pred = g.value(claim, RDF.predicate)
+        per_pred[g.namespace_manager.normalizeUri(pred) if pred is not None else "?"] += 1
+        doc = g.value(claim, SPK.statedIn)
+        name = str(g.value(doc, SPK.fileName) or doc)
+        row = per_doc.setdefault(name, Counter({"claims": 0, "asserted": 0, "hedged": 0, "negated": 0, "third_party": 0}))
+        row["claims"] += 1
+        mod = g.value(claim, SPK.modality)
+        mod_name = "hedged" if mod == SPK.Hedged else "asserted"
+        modality[mod_name] += 1
+        row[mod_name] += 1
+        if g.value(claim, BIOLINK.negated) is not None and g.value(claim, BIOLINK.negated).toPython() is True:
+            negated += 1
+            row["negated"] += 1
+        if g.value(claim, SPK.attribution) == SPK.ThirdPartyAttributed:
+            third += 1
+            row["third_party"] += 1
+    edges = {(g.value(c, RDF.subject), g.value(c, RDF.predicate), g.value(c, RDF.object)) for c in claims}
+    return Stats(
+        triples=len(g),
+        entities_per_category=dict(per_category),
+        mapped_entities=mapped,
+        mappable_entities=mappable,
+        claims=len(claims),
+        claims_per_predicate=dict(per_pred),
+        claims_per_document={k: dict(v) for k, v in per_doc.items()},
+        claims_by_modality=dict(modality),
+        negated_claims=negated,
+        third_party_claims=third,
+        reference_assertions=len(set(g.subjects(RDF.type, SPK.ReferenceAssertion))),
+        documents=len(set(g.subjects(RDF.type, SPK.WebPage))),
+        direct_edges=len(edges),
+    )
