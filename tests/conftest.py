@@ -37,11 +37,15 @@ def corpus() -> Path:
 #: The stores of the shared suite: a module that sets ``STORE_SUITE = True`` runs every test that
 #: uses the ``kg`` fixture once per store (rdflib in memory, Oxigraph in memory, Oxigraph on disk).
 STORES = ("memory", "oxigraph", "oxigraph:disk")
+#: The stores the fast tier (``pytest -m "not slow"``) leaves to the full run: the store on disk
+#: answers through the same engine as Oxigraph in memory, so the fast tier checks two engines.
+SLOW_STORES = {"oxigraph:disk"}
 
 
 def pytest_generate_tests(metafunc):
     if getattr(metafunc.module, "STORE_SUITE", False) and "kg_store" in metafunc.fixturenames:
-        metafunc.parametrize("kg_store", STORES, indirect=True, scope="session")
+        stores = [pytest.param(s, marks=pytest.mark.slow) if s in SLOW_STORES else s for s in STORES]
+        metafunc.parametrize("kg_store", stores, indirect=True, scope="session")
 
 
 @pytest.fixture(scope="session")

@@ -34,6 +34,7 @@ def test_load_exposes_the_rdflib_graph(kg):
     assert kg.report.claims == len(set(g.subjects(RDF.type, SPK.Claim)))
 
 
+@pytest.mark.slow
 def test_load_reads_an_exported_graph_back(kg, tmp_path):
     for fmt, name in (("turtle", "kg.ttl"), ("nquads", "kg.nq")):
         path = tmp_path / name

@@ -245,6 +245,7 @@ OX_FORMATS = {"turtle": ox.RdfFormat.TURTLE, "nt": ox.RdfFormat.N_TRIPLES, "nqua
               "trig": ox.RdfFormat.TRIG, "xml": ox.RdfFormat.RDF_XML}
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("fmt", sorted(OX_FORMATS))
 def test_export_parses_in_pyoxigraph_with_the_same_triples(fmt, tmp_path, kg):
     out = tmp_path / f"kg.{fmt}"
@@ -271,6 +272,7 @@ def test_export_jsonld_round_trips_in_rdflib(tmp_path, kg):
     assert isomorphic(back, kg.graph)
 
 
+@pytest.mark.slow
 def test_export_is_byte_identical_across_runs(tmp_path):
     for fmt in ("turtle", "trig", "jsonld", "nt"):
         first = run("export", "--format", fmt, "-o", "-").stdout_bytes

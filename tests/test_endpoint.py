@@ -33,6 +33,8 @@ from spinekg.query.engines import RdflibEngine
 
 from conftest import ROOT, one_line_error
 
+pytestmark = pytest.mark.slow  # a real Oxigraph server
+
 SPINEKG = [sys.executable, "-m", "spinekg"]
 PREFIXES = ("PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n"
             "PREFIX spk: <https://w3id.org/spinekg/vocab#>\n")

@@ -62,6 +62,7 @@ def test_graphml_declares_typed_keys_and_gexf_colours_categories(kg, tmp_path):
     assert len({c for _, c in colours}) == len({cat for cat, _ in colours}) > 10
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("fmt", FORMATS + ["cytoscape", "dot", "mermaid"])
 def test_export_is_deterministic_and_via_cli(kg, fmt, tmp_path):
     one, two = tmp_path / f"1.{fmt}", tmp_path / f"2.{fmt}"
@@ -139,6 +140,7 @@ def test_cytoscape_json_reads_back_with_claims(kg, view, tmp_path):
     assert sum(e["data"]["claims"] for e in edges) == sum(d["claims"] for _, _, d in view.edges(data=True))
 
 
+@pytest.mark.slow
 def test_dot_is_read_back_by_graphviz(kg, view, tmp_path):
     import shutil
     import subprocess
@@ -157,6 +159,7 @@ def test_dot_is_read_back_by_graphviz(kg, view, tmp_path):
     assert [e["label"] for e in prp] == ["has mechanism ×2"]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("fmt, magic", [("svg", b"<svg"), ("png", b"\x89PNG")])
 def test_svg_and_png_are_rendered_by_graphviz(kg, tmp_path, fmt, magic):
     kg.subgraph("PRP", depth=1).export(fmt, tmp_path / f"prp.{fmt}")
@@ -200,6 +203,7 @@ def test_export_of_one_document_keeps_its_claims_only(kg, tmp_path):
     assert "spk:ComputerizedSpinalAdjustment" in back  # Divine Spine's own treatment is on its page
 
 
+@pytest.mark.slow
 def test_export_of_one_category_and_around_an_entity(kg, tmp_path):
     runner = CliRunner()
     runner.invoke(main, ["export", "-f", "cytoscape", "-o", str(tmp_path / "t.json"), "--category", "treatment"])

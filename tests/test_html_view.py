@@ -85,6 +85,7 @@ def open_page(browser, path):
     WebDriverWait(browser, 20).until(lambda d: d.find_element("tag name", "body").get_attribute("data-ready") == "true")
 
 
+@pytest.mark.slow
 def test_browser_renders_nodes_and_shows_quotes_on_click(kg, browser, tmp_path):
     path = tmp_path / "kg.html"
     kg.export("html", path)
@@ -102,6 +103,7 @@ def test_browser_renders_nodes_and_shows_quotes_on_click(kg, browser, tmp_path):
     assert "004_18a61ff07f1e7ac0" in browser.find_element("id", "details").text
 
 
+@pytest.mark.slow
 def test_browser_search_and_filters(kg, browser, tmp_path):
     path = tmp_path / "kg.html"
     kg.export("html", path)
@@ -120,6 +122,7 @@ def test_browser_search_and_filters(kg, browser, tmp_path):
     assert len(shown) == len(expected) > 0
 
 
+@pytest.mark.slow
 def test_browser_does_not_run_a_hostile_label(browser, tmp_path):
     path = tmp_path / "hostile.html"
     hostile_kg().export("html", path)

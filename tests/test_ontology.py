@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
+import pytest
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS
 
@@ -157,12 +158,14 @@ def _tbox(kg) -> Graph:
     return g
 
 
+@pytest.mark.slow
 def test_hermit_finds_the_ontology_consistent_with_no_unsatisfiable_classes(kg, tmp_path):
     world, onto = _reason(_tbox(kg), tmp_path)
     assert len(list(onto.classes())) > 250
     assert list(world.inconsistent_classes()) == []
 
 
+@pytest.mark.slow
 def test_claims_taken_as_axioms_keep_every_class_satisfiable(kg, tmp_path):
     """Read every non-negated class-level claim S p O as the OBO axiom S SubClassOf (p some O).
 
@@ -193,6 +196,7 @@ def test_claims_taken_as_axioms_keep_every_class_satisfiable(kg, tmp_path):
     assert list(world.inconsistent_classes()) == []
 
 
+@pytest.mark.slow
 def test_the_reasoner_check_can_fail(kg, tmp_path):
     """Guard for the test above: a treatment filed under anatomy is unsatisfiable."""
     g = _tbox(kg)

@@ -33,6 +33,8 @@ from spinekg.core.namespaces import BIOLINK, OA, OWL, PROV, RDF, RDFS, SCHEMA, S
 from spinekg.core.resources import resource_dir
 from spinekg.validation.shacl import load_shapes, validate
 
+pytestmark = pytest.mark.slow  # every shape against its own fixture, on both engines
+
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 CORPUS = FIXTURES / "corpus"
 SH = Namespace("http://www.w3.org/ns/shacl#")

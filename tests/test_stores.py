@@ -41,11 +41,13 @@ def test_each_store_holds_the_same_graph(kg, memory, kg_store):
     assert (kg.oxigraph is None) == (kg_store == "memory")
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("fmt", ["turtle", "nt", "nquads", "trig", "jsonld"])
 def test_rdf_exports_are_byte_identical_across_stores(kg, memory, fmt):
     assert kg.serialize(fmt) == memory.serialize(fmt)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("fmt", sorted(set(FORMATS) - {"svg", "png", "neo4j"}))
 def test_visualizer_exports_are_byte_identical_across_stores(kg, memory, fmt, tmp_path):
     from spinekg.export import exporter
@@ -54,6 +56,7 @@ def test_visualizer_exports_are_byte_identical_across_stores(kg, memory, fmt, tm
     assert getattr(module, f"to_{fmt}")(kg) == getattr(module, f"to_{fmt}")(memory)
 
 
+@pytest.mark.slow
 def test_neo4j_export_is_identical_across_stores(kg, memory):
     from spinekg.export import exporter
 
@@ -64,6 +67,7 @@ def test_stats_are_identical_across_stores(kg, memory):
     assert kg.stats().to_dict() == memory.stats().to_dict()
 
 
+@pytest.mark.slow
 def test_every_library_query_gives_the_same_rows_on_each_store(kg, memory):
     from spinekg.query.library import load_library
 
@@ -101,6 +105,7 @@ def _close(kg):
         len(kg)
 
 
+@pytest.mark.slow
 def test_a_store_is_filled_from_a_file_once_and_refilled_when_the_file_changes(memory, tmp_path):
     source = tmp_path / "graph.nq"
     source.write_bytes(memory.serialize("nquads"))
@@ -172,6 +177,7 @@ def test_to_store_copies_a_graph_into_oxigraph_and_back(memory, tmp_path):
 
 # -- the command line -------------------------------------------------------------------------------
 
+@pytest.mark.slow
 def test_build_fills_a_store_that_every_command_reopens(tmp_path, corpus):
     folder = tmp_path / "kg"
     built = spinekg_cli("build", "--corpus", str(corpus.resolve()), "--store", f"oxigraph:{folder}", cwd=tmp_path)
@@ -211,6 +217,7 @@ def test_bad_store_option_is_one_line_and_exit_2(spec, words):
     assert words in one_line_error(result)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("fmt", ["nquads", "nt"])
 def test_line_formats_stream_through_sorted_runs_to_the_same_bytes(kg, memory, fmt, monkeypatch, tmp_path):
     """N-Quads and N-Triples are written in sorted runs on disk, merged: the bytes do not change."""
@@ -223,6 +230,7 @@ def test_line_formats_stream_through_sorted_runs_to_the_same_bytes(kg, memory, f
     assert [p.name for p in tmp_path.iterdir()] == [f"graph.{fmt}"]  # no temporary file left
 
 
+@pytest.mark.slow
 def test_validate_on_each_store_reports_the_same(corpus):
     """The CLI's default engine follows the store (pyshacl in memory, SPARQL on Oxigraph)."""
     reports = [spinekg_cli("validate", "--corpus", str(corpus), "-f", "json", "--store", store) for store in ("memory", "oxigraph")]

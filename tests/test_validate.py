@@ -40,6 +40,7 @@ def run(*args: str):
 
 @pytest.fixture(scope="module")
 def shipped(kg, corpus):
+    """pyshacl on the whole shipped graph (about 10 s): the tests that use it are marked slow."""
     return kg.validate(corpus=corpus)
 
 
@@ -136,11 +137,13 @@ EXPECTED_HEDGED = {
 }
 
 
+@pytest.mark.slow
 def test_shipped_graph_has_no_violations(shipped):
     assert shipped.counts["violation"] == 0, [r.message for r in shipped.rows if r.severity == "violation"][:5]
     assert shipped.text_checked  # the quotes were compared with the corpus texts
 
 
+@pytest.mark.slow
 def test_shipped_warnings_are_the_documents_conflicts(shipped, kg):
     warnings = [r for r in shipped.rows if r.severity == "warning"]
     conflicts = Counter((_local(r.shape), _claim_key(kg.graph, r.focus), _claim_key(kg.graph, r.value))
@@ -156,12 +159,14 @@ def test_shipped_warnings_are_the_documents_conflicts(shipped, kg):
             assert kg.graph.value(URIRef(r.focus), SPK.modality) == SPK.Hedged
 
 
+@pytest.mark.slow
 def test_colombian_clinic_is_outside_the_fda_check(shipped, kg):
     """001 (Stem Cells Colombia, Medellín) offers MSC therapy for neck pain: no FDA conflict."""
     assert not [r for r in shipped.rows if _local(r.shape) == "RegulatoryConflict"
                 and _claim_key(kg.graph, r.focus)[0] == "001"]
 
 
+@pytest.mark.slow
 def test_warnings_carry_both_documents_and_quotes(shipped):
     conflict = next(r for r in shipped.rows if _local(r.shape) == "RegulatoryConflict" and "arthritis" in r.focus_label)
     docs = {e.role: e.document for e in conflict.evidence}
@@ -171,6 +176,7 @@ def test_warnings_carry_both_documents_and_quotes(shipped):
     assert "U.S. Food and Drug Administration" in conflict.message and "arthritis" in conflict.message
 
 
+@pytest.mark.slow
 def test_info_lists_unmapped_entities_and_documents_without_publisher(shipped, kg):
     stats = kg.stats()
     unmapped = [r for r in shipped.rows if _local(r.shape) == "UnmappedEntityMapping"]
@@ -182,6 +188,7 @@ def test_info_lists_unmapped_entities_and_documents_without_publisher(shipped, k
     assert no_publisher == expected == {"000_0e4ad2cffa1f476f", "002_e5784d77ced1175a"}
 
 
+@pytest.mark.slow
 def test_result_is_frozen_and_rows_are_sorted(shipped):
     with pytest.raises(dataclasses.FrozenInstanceError):
         shipped.conforms = True  # type: ignore[misc]
@@ -372,6 +379,7 @@ def test_mutated_export_fails_with_the_right_message(fixture_file, tmp_path, nam
     assert "violation" in result.stdout.splitlines()[-1]
 
 
+@pytest.mark.slow
 def test_mutated_shipped_export_fails_with_every_message(kg, corpus, tmp_path):
     """The four mutations at once on the exported shipped graph: exit 1, each message reported."""
     src = tmp_path / "kg.ttl"

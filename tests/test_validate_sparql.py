@@ -64,6 +64,7 @@ def _assert_same(reference, candidate) -> None:
 
 # -- the shipped graph and the fixtures -------------------------------------------------------------
 
+@pytest.mark.slow
 def test_shipped_graph(kg, corpus):
     reference, candidate = _both(kg, corpus=corpus)
     assert candidate.summary() == "0 violations, 58 warnings, 140 info"
@@ -116,6 +117,7 @@ def test_clinic_a_alone(clinic_a_data):
     _assert_same(*_both(fixtures._compile(clinic_a_data), corpus=fixtures.CORPUS))
 
 
+@pytest.mark.slow
 def test_synthetic_graph(kg, tmp_path):
     from spinekg.synthetic import synthetic_graph
 

@@ -27,7 +27,6 @@ from pathlib import Path
 from typing import Iterable, Mapping
 
 from rdflib import Graph, Literal as RDFLiteral, URIRef
-from rdflib.collection import Collection
 from rdflib.exceptions import ParserError
 
 from spinekg.model.curation import (
@@ -39,6 +38,7 @@ from spinekg.core.namespaces import (
     AGENT, BIOLINK, ECO, KL, OA, OWL, PREFIXES, PROV, RDF, RDFS, SCHEMA, SKOS, SPK, SPKD, XSD,
     bind_prefixes,
 )
+from spinekg.model.vocabulary import OntologyIndex
 
 __all__ = ["BuildReport", "BuildResult", "build", "compile_graph", "load_ontology", "load_sources",
            "read_corpus", "document_iri", "EVIDENCE_ECO"]
@@ -162,69 +162,13 @@ def build(ontology_dir: Path, data_dir: Path, corpus_dir: Path | None = None, *,
 
 
 # ------------------------------------------------------------------------------------------
-# Ontology index
-# ------------------------------------------------------------------------------------------
-
-
-class _OntologyIndex:
-    """Names, class hierarchy and property signatures of the ontology."""
-
-    def __init__(self, g: Graph):
-        self.g = g
-        self.classes = {s for s in g.subjects(RDF.type, OWL.Class) if isinstance(s, URIRef)}
-        self.object_properties = {s for s in g.subjects(RDF.type, OWL.ObjectProperty) if isinstance(s, URIRef)}
-        self.datatype_properties = {s for s in g.subjects(RDF.type, OWL.DatatypeProperty) if isinstance(s, URIRef)}
-        self.named_individuals = {s for s in g.subjects(RDF.type, OWL.NamedIndividual) if isinstance(s, URIRef)}
-        self.labels = {s: str(o) for s, o in g.subject_objects(RDFS.label)}
-        self._supers: dict[URIRef, set[URIRef]] = {}
-        direct: dict[URIRef, set[URIRef]] = {}
-        for s, o in g.subject_objects(RDFS.subClassOf):
-            if isinstance(s, URIRef) and isinstance(o, URIRef):
-                direct.setdefault(s, set()).add(o)
-        self._direct = direct
-
-    def superclasses(self, cls: URIRef) -> set[URIRef]:
-        """``cls`` and all its named superclasses."""
-        if cls in self._supers:
-            return self._supers[cls]
-        seen = {cls}
-        todo = [cls]
-        while todo:
-            for parent in self._direct.get(todo.pop(), ()):
-                if parent not in seen:
-                    seen.add(parent)
-                    todo.append(parent)
-        self._supers[cls] = seen
-        return seen
-
-    def add_subclass(self, sub: URIRef, sup: URIRef) -> None:
-        self._direct.setdefault(sub, set()).add(sup)
-        self._supers.clear()
-
-    def class_expression(self, node) -> set[URIRef] | None:
-        """The named classes of a domain/range: one class or an owl:unionOf; ``None`` = anything."""
-        if node is None:
-            return None
-        if isinstance(node, URIRef):
-            return {node}
-        union = self.g.value(node, OWL.unionOf)
-        if union is not None:
-            return {m for m in Collection(self.g, union) if isinstance(m, URIRef)}
-        return None
-
-    def signature(self, prop: URIRef) -> tuple[set[URIRef] | None, set[URIRef] | None]:
-        return (self.class_expression(self.g.value(prop, RDFS.domain)),
-                self.class_expression(self.g.value(prop, RDFS.range)))
-
-
-# ------------------------------------------------------------------------------------------
 # Compilation
 # ------------------------------------------------------------------------------------------
 
 
 class _Compiler:
     def __init__(self, ontology: Graph, reference: ReferenceSpec, docs: tuple[DocumentSpec, ...]):
-        self.ont = _OntologyIndex(ontology)
+        self.ont = OntologyIndex(ontology)
         self.reference = reference
         self.docs = docs
         self.out = Graph()
