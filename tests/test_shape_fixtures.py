@@ -33,8 +33,6 @@ from spinekg.core.namespaces import BIOLINK, OA, OWL, PROV, RDF, RDFS, SCHEMA, S
 from spinekg.core.resources import resource_dir
 from spinekg.validation.shacl import load_shapes, validate
 
-pytestmark = pytest.mark.slow  # every shape against its own fixture, on both engines
-
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 CORPUS = FIXTURES / "corpus"
 SH = Namespace("http://www.w3.org/ns/shacl#")
@@ -758,16 +756,19 @@ def batch(clinic_a_data) -> BatchResult:
 assert len({c.id for c in CORE + GENERATED}) == len(CORE + GENERATED), "case ids must be unique"
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("c", CORE, ids=lambda c: c.id)
 def test_structure_shape_reports_its_fixture(batch, c):
     assert batch.found(c), batch.explain(c)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("c", GENERATED, ids=lambda c: c.id)
 def test_generated_shape_reports_its_fixture(batch, c):
     assert batch.found(c), batch.explain(c)
 
 
+@pytest.mark.slow
 def test_untouched_templates_report_nothing(batch):
     """The clones and fresh entities the mutations start from are valid, so each result above
     comes from its mutation."""
@@ -822,6 +823,7 @@ def pair():
     return kg.graph, validate(kg, corpus=CORPUS)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("c", CONTENT, ids=lambda c: c.id)
 def test_content_shape_reports_the_conflict(pair, c):
     g, result = pair
@@ -832,6 +834,7 @@ def test_content_shape_reports_the_conflict(pair, c):
     assert value in {r.value for r in rows}
 
 
+@pytest.mark.slow
 def test_two_clinics_report_exactly_the_four_conflicts(pair):
     g, result = pair
     assert result.text_checked
@@ -842,6 +845,7 @@ def test_two_clinics_report_exactly_the_four_conflicts(pair):
 
 # ---- the conforming fixture --------------------------------------------------------------------
 
+@pytest.mark.slow
 def test_clinic_a_alone_conforms(clinic_a_data):
     result = validate(_compile(clinic_a_data), corpus=CORPUS)
     assert result.text_checked

@@ -372,84 +372,33 @@ def load(source: str | Path | None = None, *, corpus: str | Path | None = None,
 
 
 def fill_store(spec, manifest: dict, kg: KnowledgeGraph) -> KnowledgeGraph:
-    """Replace the content of an Oxigraph store with ``kg``'s graph; the store as a KnowledgeGraph."""
-    import shutil
-
-    from spinekg.core.version import __version__
+    """Replace the content of an Oxigraph store with ``kg``'s graph (``manifest`` records what
+    filled it; see :mod:`spinekg.store.oxigraph`); the store as a KnowledgeGraph."""
     from spinekg.store import oxigraph as st
 
-    created = spec.path is not None and not spec.path.exists()
-    oxstore = st.open_store(spec)
-    try:
-        oxstore.clear()
-        st.fill_from_graphs(oxstore, kg.ontology, kg.data)
-        st.write_manifest(spec, {**manifest, "spinekg": __version__, "triples": len(oxstore)})
-    except BaseException:
-        if created:
-            del oxstore
-            shutil.rmtree(spec.path, ignore_errors=True)
-        raise
-    graph, ontology, data = st.views(oxstore)
-    return KnowledgeGraph(graph=graph, ontology=ontology, report=kg.report, data=data, oxigraph=oxstore, store=spec)
+    return _in_store(st.fill(spec, manifest, kg.ontology, kg.data), spec, kg.report)
 
 
-def _load_oxigraph(source, corpus, format, spec) -> KnowledgeGraph:
-    """Open (and, when it is new or stale, fill) an Oxigraph store; see :func:`load`."""
-    import shutil
-
-    from spinekg.core.version import __version__
+def _in_store(oxstore, spec, report) -> KnowledgeGraph:
     from spinekg.store import oxigraph as st
 
-    wanted, path, fmt = _wanted_source(source, format)
-    manifest = st.read_manifest(spec)
-    created = spec.path is not None and not spec.path.exists()
-    oxstore = st.open_store(spec)
-    report = None
-    try:
-        checked = KnowledgeGraph.from_build(compile_shipped(corpus)) if source is None and corpus is not None else None
-        if not _current(manifest, wanted):
-            oxstore.clear()
-            if path is None:
-                shipped = checked or _cached_shipped()
-                st.fill_from_graphs(oxstore, shipped.ontology, shipped.data)
-            else:
-                st.fill_from_file(oxstore, path, fmt)
-            st.write_manifest(spec, {**wanted, "spinekg": __version__, "triples": len(oxstore)})
-        if checked is not None:
-            report = checked.report
-    except BaseException:
-        if created:  # a store this call began: leave nothing half-filled behind
-            del oxstore
-            shutil.rmtree(spec.path, ignore_errors=True)
-        raise
     graph, ontology, data = st.views(oxstore)
     return KnowledgeGraph(graph=graph, ontology=ontology, report=report, data=data, oxigraph=oxstore, store=spec)
 
 
-def _wanted_source(source, format) -> tuple[dict, Path | None, str | None]:
-    """What should fill a store: the shipped graph (by a key over its sources) or a graph file."""
-    from spinekg.core.errors import FormatError
-    from spinekg.core.rdfio import format_of
-    from spinekg.store.oxigraph import file_source
+def _load_oxigraph(source, corpus, format, spec) -> KnowledgeGraph:
+    """Open (and, when it is new or stale, fill) an Oxigraph store; see :func:`load`."""
+    from spinekg.core.cache import source_key
+    from spinekg.store import oxigraph as st
 
-    if source is None:
-        from spinekg.core.cache import source_key
+    shipped_key = source_key(resource_dir("ontology"), resource_dir("data")) if source is None else ""
+    wanted, path, fmt = st.wanted_source(source, format, shipped_key)
+    # a grounding check asked for: compiled (and failing) before any store folder is made
+    checked = KnowledgeGraph.from_build(compile_shipped(corpus)) if source is None and corpus is not None else None
 
-        return {"source": "shipped", "key": source_key(resource_dir("ontology"), resource_dir("data"))}, None, None
-    path = Path(source)
-    fmt = format_of(path, format)
-    if not path.is_file():
-        raise FormatError(f"{path}: file not found")
-    if path.stat().st_size == 0:
-        raise FormatError(f"{path}: file is empty")
-    return file_source(path, fmt), path, fmt
+    def shipped():
+        kg = checked or _cached_shipped()
+        return kg.ontology, kg.data
 
-
-def _current(manifest: dict | None, wanted: dict) -> bool:
-    """Whether a store's content can be reused: it was filled from ``wanted`` and that has not
-    changed; with no source asked for, whatever graph file filled it."""
-    if manifest is None:
-        return False
-    if wanted["source"] == "shipped":
-        return manifest.get("source") != "shipped" or manifest.get("key") == wanted["key"]
-    return all(manifest.get(k) == v for k, v in wanted.items())
+    oxstore = st.open_or_fill(spec, wanted, path, fmt, shipped)
+    return _in_store(oxstore, spec, checked.report if checked is not None else None)

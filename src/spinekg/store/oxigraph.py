@@ -32,7 +32,8 @@ from pathlib import Path
 from spinekg.core.errors import FormatError, ParameterError, SpinekgError
 from spinekg.store.terms import from_oxigraph, to_oxigraph
 
-__all__ = ["StoreSpec", "StoreError", "MANIFEST"]
+__all__ = ["StoreSpec", "StoreError", "MANIFEST", "open_store", "views", "fill", "open_or_fill", "wanted_source",
+           "is_current", "read_manifest", "write_manifest", "file_source", "fill_from_graphs", "fill_from_file"]
 
 MANIFEST = "spinekg-store.json"
 _KINDS = ("memory", "oxigraph")
@@ -275,3 +276,81 @@ def fill_from_file(store, path: Path, fmt: str) -> None:
     except SyntaxError as err:
         store.clear()
         raise FormatError(f"{path}: not valid {fmt}: {str(err).splitlines()[0]}") from None
+
+
+# -- what fills a store, and when it is refilled ---------------------------------------------------
+
+def wanted_source(source: Path | None, format: str | None, shipped_key: str) -> tuple[dict, Path | None, str | None]:
+    """What should fill a store, as a manifest entry, with the file and its format: the shipped
+    graph (``source`` ``None``: identified by ``shipped_key``, a key over its sources) or a graph file."""
+    from spinekg.core.rdfio import format_of
+
+    if source is None:
+        return {"source": "shipped", "key": shipped_key}, None, None
+    path = Path(source)
+    fmt = format_of(path, format)
+    if not path.is_file():
+        raise FormatError(f"{path}: file not found")
+    if path.stat().st_size == 0:
+        raise FormatError(f"{path}: file is empty")
+    return file_source(path, fmt), path, fmt
+
+
+def is_current(manifest: dict | None, wanted: dict) -> bool:
+    """Whether a store's content can be reused: it was filled from ``wanted`` and that has not
+    changed; with no source asked for, whatever graph file filled it."""
+    if manifest is None:
+        return False
+    if wanted["source"] == "shipped":
+        return manifest.get("source") != "shipped" or manifest.get("key") == wanted["key"]
+    return all(manifest.get(k) == v for k, v in wanted.items())
+
+
+def _record(spec: StoreSpec, store, manifest: dict) -> None:
+    from spinekg.core.version import __version__
+
+    write_manifest(spec, {**manifest, "spinekg": __version__, "triples": len(store)})
+
+
+def fill(spec: StoreSpec, manifest: dict, ontology, data):
+    """Replace the content of the store ``spec`` with two rdflib graphs and record ``manifest``;
+    the pyoxigraph Store. A store folder this call created is removed again if filling fails."""
+    import shutil
+
+    created = spec.path is not None and not spec.path.exists()
+    store = open_store(spec)
+    try:
+        store.clear()
+        fill_from_graphs(store, ontology, data)
+        _record(spec, store, manifest)
+    except BaseException:
+        if created:
+            del store
+            shutil.rmtree(spec.path, ignore_errors=True)
+        raise
+    return store
+
+
+def open_or_fill(spec: StoreSpec, wanted: dict, path: Path | None = None, fmt: str | None = None, shipped=None):
+    """Open the store ``spec``; unless its manifest says it holds ``wanted``, clear it and fill it
+    from the file ``path`` (Oxigraph's parser) or, with no file, from ``shipped()`` (a pair of rdflib
+    graphs: ontology, data). A store folder this call created is removed again if filling fails."""
+    import shutil
+
+    manifest = read_manifest(spec)
+    created = spec.path is not None and not spec.path.exists()
+    store = open_store(spec)
+    try:
+        if not is_current(manifest, wanted):
+            store.clear()
+            if path is None:
+                fill_from_graphs(store, *shipped())
+            else:
+                fill_from_file(store, path, fmt)
+            _record(spec, store, wanted)
+    except BaseException:
+        if created:  # a store this call began: leave nothing half-filled behind
+            del store
+            shutil.rmtree(spec.path, ignore_errors=True)
+        raise
+    return store
