@@ -37,14 +37,15 @@ def corpus() -> Path:
 #: The stores of the shared suite: a module that sets ``STORE_SUITE = True`` runs every test that
 #: uses the ``kg`` fixture once per store (rdflib in memory, Oxigraph in memory, Oxigraph on disk).
 STORES = ("memory", "oxigraph", "oxigraph:disk")
-#: The stores the fast tier (``pytest -m "not slow"``) leaves to the full run: the store on disk
-#: answers through the same engine as Oxigraph in memory, so the fast tier checks two engines.
-SLOW_STORES = {"oxigraph:disk"}
+#: The stores the fast tier (``pytest -m "not slow"``) runs the shared suite on; the others are
+#: marked slow. A module may name its own (``FAST_STORES``): test_stores compares two stores.
+FAST_STORES = ("memory",)
 
 
 def pytest_generate_tests(metafunc):
     if getattr(metafunc.module, "STORE_SUITE", False) and "kg_store" in metafunc.fixturenames:
-        stores = [pytest.param(s, marks=pytest.mark.slow) if s in SLOW_STORES else s for s in STORES]
+        fast = getattr(metafunc.module, "FAST_STORES", FAST_STORES)
+        stores = [s if s in fast else pytest.param(s, marks=pytest.mark.slow) for s in STORES]
         metafunc.parametrize("kg_store", stores, indirect=True, scope="session")
 
 

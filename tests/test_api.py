@@ -53,5 +53,6 @@ def test_load_of_a_bad_file_raises_a_clear_error(tmp_path):
         spinekg.load(bad)
 
 
+@pytest.mark.slow
 def test_grounded_and_ungrounded_builds_give_the_same_graph(kg):
     assert isomorphic(spinekg.load().graph, kg.graph)

@@ -41,6 +41,7 @@ def test_build_writes_a_parsable_graph_and_a_summary(tmp_path, corpus):
     assert len(store) > 15000
 
 
+@pytest.mark.slow
 def test_output_file_gets_the_usual_permissions(tmp_path):
     import os
     import stat
@@ -58,6 +59,7 @@ def test_summary_and_stats_agree_on_the_triple_count(tmp_path, corpus):
     assert first.split(" triples")[0].rsplit(" ", 1)[-1] == second.split(" triples")[0]
 
 
+@pytest.mark.slow
 def test_build_without_corpus_warns_that_grounding_was_not_checked(tmp_path):
     out = tmp_path / "kg.ttl"
     result = run("build", "-o", str(out), env={"SPINEKG_CORPUS": None})
@@ -72,6 +74,7 @@ def test_build_reads_the_corpus_from_the_environment(tmp_path, corpus):
     assert f"re-checked against {corpus}" in result.stdout
 
 
+@pytest.mark.slow
 def test_build_is_deterministic(tmp_path, corpus):
     outputs = []
     for i in range(2):
@@ -261,6 +264,7 @@ def test_export_parses_in_pyoxigraph_with_the_same_triples(fmt, tmp_path, kg):
         assert len(store) == len(kg.graph)
 
 
+@pytest.mark.slow
 def test_export_jsonld_round_trips_in_rdflib(tmp_path, kg):
     from rdflib import Graph
     from rdflib.compare import isomorphic
@@ -287,6 +291,7 @@ def test_export_unknown_format_lists_the_known_ones():
     assert "unknown RDF format 'gml'" in message and "turtle" in message and "nquads" in message
 
 
+@pytest.mark.slow
 def test_export_of_an_exported_file(tmp_path):
     out = tmp_path / "kg.nq"
     assert run("export", "--format", "nquads", "-o", str(out)).exit_code == 0

@@ -149,6 +149,7 @@ def test_sparql_select_ask_and_stdin(kg):
     assert run("sparql", "-", input="ASK { ?s ?p ?o }").output.strip() == "true"
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("hostile", [
     'x" } ; DROP ALL ; SELECT * { ?s ?p ?o } #',
     "} UNION { ?entity ?naming ?matched }",
@@ -165,6 +166,7 @@ def test_injection_through_param_is_just_a_value(kg, hostile):
     assert len(kg.graph) == before
 
 
+@pytest.mark.slow
 def test_exported_graph_gives_the_same_answer(tmp_path):
     graph_file = tmp_path / "kg.nt"
     assert run("export", "-f", "nt", "-o", str(graph_file)).exit_code == 0
@@ -197,6 +199,7 @@ def test_cache_key_follows_the_sources(sources):
     assert source_key(sources / "ontology", sources / "data") != key
 
 
+@pytest.mark.slow
 def test_cached_graph_equals_the_compiled_one_and_a_corrupt_cache_is_ignored(tmp_path, monkeypatch):
     from rdflib.compare import isomorphic
 

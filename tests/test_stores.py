@@ -22,6 +22,7 @@ from spinekg.export import FORMATS
 from spinekg.store.oxigraph import MANIFEST, StoreError, StoreSpec
 
 STORE_SUITE = True  # the kg fixture runs on each store (see conftest.STORES)
+FAST_STORES = ("memory", "oxigraph")  # the fast tier compares rdflib with Oxigraph in memory
 
 
 @pytest.fixture(scope="module")

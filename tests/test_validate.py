@@ -317,6 +317,7 @@ def test_unknown_report_format_lists_the_known_ones(fixture_result):
     assert set(FORMATS) == {"text", "json", "markdown", "html", "turtle"}
 
 
+@pytest.mark.slow
 def test_data_only_graph_gets_the_shipped_ontology(fixture_kg):
     """A file without the ontology (e.g. the data named graph alone) validates against the shipped one."""
     data_only = KnowledgeGraph(graph=fixture_kg.data, ontology=Graph(), data=fixture_kg.data)
@@ -363,14 +364,14 @@ def _wrong_type(g: Graph) -> None:
 
 
 MUTATIONS = [
-    ("drop a claim's quote", _drop_quote, "A claim needs its verbatim quote"),
-    ("shift an offset", _shift_offset, "The quote has"),
-    ("remove a label", _remove_label, "needs exactly one English rdfs:label"),
-    ("give an entity a wrong type", _wrong_type, "The object of 'treats' must be a pathology"),
+    pytest.param("drop a claim's quote", _drop_quote, "A claim needs its verbatim quote", marks=pytest.mark.slow),
+    pytest.param("shift an offset", _shift_offset, "The quote has"),
+    pytest.param("remove a label", _remove_label, "needs exactly one English rdfs:label", marks=pytest.mark.slow),
+    pytest.param("give an entity a wrong type", _wrong_type, "The object of 'treats' must be a pathology"),
 ]
 
 
-@pytest.mark.parametrize("name, mutate, message", MUTATIONS, ids=[m[0] for m in MUTATIONS])
+@pytest.mark.parametrize("name, mutate, message", MUTATIONS, ids=[m.values[0] for m in MUTATIONS])
 def test_mutated_export_fails_with_the_right_message(fixture_file, tmp_path, name, mutate, message):
     bad = _mutated(fixture_file, tmp_path / "bad.ttl", mutate)
     result = run("validate", str(bad), "--corpus", str(FIXTURES / "corpus"))
@@ -397,6 +398,7 @@ def test_mutated_shipped_export_fails_with_every_message(kg, corpus, tmp_path):
         assert any(message in m for m in messages), message
 
 
+@pytest.mark.slow
 def test_the_shifted_offset_is_caught_against_the_text_even_when_the_length_fits(fixture_file, tmp_path):
     def shift_both(g: Graph) -> None:
         pos = sorted(g.subjects(RDF.type, OA.TextPositionSelector))[-1]
@@ -420,6 +422,7 @@ def test_exit_codes_follow_fail_on(fixture_file):
     assert run("validate", str(fixture_file), "--corpus", corpus, "--fail-on", "info").exit_code == 1
 
 
+@pytest.mark.slow
 def test_report_written_to_a_file(fixture_file, tmp_path):
     out = tmp_path / "report.html"
     result = run("validate", str(fixture_file), "--corpus", str(FIXTURES / "corpus"), "-f", "html", "-o", str(out))
@@ -429,6 +432,7 @@ def test_report_written_to_a_file(fixture_file, tmp_path):
     assert list(tmp_path.glob(".*.tmp")) == []
 
 
+@pytest.mark.slow
 def test_several_files_are_merged(fixture_kg, tmp_path):
     onto, data = tmp_path / "ontology.ttl", tmp_path / "data.ttl"
     fixture_kg.ontology.serialize(onto, format="turtle")

@@ -113,6 +113,7 @@ def test_content_conflicts():
     _assert_same(reference, candidate)
 
 
+@pytest.mark.slow
 def test_clinic_a_alone(clinic_a_data):
     _assert_same(*_both(fixtures._compile(clinic_a_data), corpus=fixtures.CORPUS))
 
@@ -204,6 +205,7 @@ def test_unknown_engine_lists_both(clinics):
 
 # -- a graph held in Oxigraph -------------------------------------------------------------------
 
+@pytest.mark.slow
 def test_store_backed_graph_validates_in_place(clinics):
     """The texts and the ontology go to a scratch graph of the store, which is gone afterwards;
     nothing else in the store changes; the rows are pyshacl's on the same graph in rdflib."""
@@ -236,6 +238,7 @@ def test_scratch_graph_is_dropped_when_validation_fails(clinics, tmp_path):
     assert not stored.oxigraph.contains_named_graph(pyoxigraph.NamedNode(VALIDATION_GRAPH))
 
 
+@pytest.mark.slow
 def test_literals_are_reported_as_the_graph_writes_them(clinics):
     """Oxigraph stores "44.0"^^xsd:decimal as "44"; the report names the value as the graph writes
     it, as pyshacl does. (A value a SHACL-SPARQL query computes from such a literal is Oxigraph's.)"""
