@@ -66,7 +66,7 @@ def to_neo4j(kg) -> dict[str, bytes]:
                      "|".join(d["documents"]), "|".join(d["modalities"]), json.dumps(d["quotes"], ensure_ascii=False)])
     cypher = """// spinekg: load nodes.csv and relationships.csv (copy them into Neo4j's import folder first).
 // The relationships need the APOC plugin (relationship types read from the file); neo4j-admin
-// database import does not (see the command in spinekg's exporters/neo4j.py).
+// database import does not (see the command in spinekg's export/neo4j.py).
 CREATE CONSTRAINT spinekg_entity_id IF NOT EXISTS FOR (n:Entity) REQUIRE n.id IS UNIQUE;
 LOAD CSV WITH HEADERS FROM 'file:///nodes.csv' AS row
 MERGE (n:Entity {id: row.`id:ID`})
