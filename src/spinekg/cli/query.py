@@ -68,6 +68,9 @@ endpoint_option = click.option("--endpoint", default=None, metavar="URL",
 format_option = click.option("-f", "--format", "fmt", type=click.Choice(_FORMATS), default="table", show_default=True,
                              help="Result format (json: SPARQL 1.1 Query Results JSON; csv/tsv: the W3C formats).")
 output_option = click.option("-o", "--output", default="-", help="Write the results to this file instead of stdout.")
+service_option = click.option("--allow-service", is_flag=True,
+                              help="Run a query that uses SERVICE (it sends requests to the servers it names); "
+                                   "refused by default.")
 
 
 @click.command()
@@ -83,8 +86,9 @@ output_option = click.option("-o", "--output", default="-", help="Write the resu
 @graph_option
 @endpoint_option
 @store_option
+@service_option
 def query(name: str | None, params: tuple[str, ...], list_: bool, query_file: Path | None, show: bool, fmt: str,
-          output: str, graph_file: Path | None, endpoint: str | None, store: str) -> None:
+          output: str, graph_file: Path | None, endpoint: str | None, store: str, allow_service: bool) -> None:
     """Run the competency question NAME of the query library (see --list) and print its answer.
 
     \b
@@ -110,6 +114,7 @@ def query(name: str | None, params: tuple[str, ...], list_: bool, query_file: Pa
         return
     values = _parse_params(params)
     engine, _ = _engine(graph_file, endpoint, store)
+    engine.allow_service = allow_service
     _write(run(engine, spec, values), fmt, output)
 
 
@@ -120,7 +125,9 @@ def query(name: str | None, params: tuple[str, ...], list_: bool, query_file: Pa
 @graph_option
 @endpoint_option
 @store_option
-def sparql(text: str, fmt: str, output: str, graph_file: Path | None, endpoint: str | None, store: str) -> None:
+@service_option
+def sparql(text: str, fmt: str, output: str, graph_file: Path | None, endpoint: str | None, store: str,
+           allow_service: bool) -> None:
     """Run a SPARQL SELECT or ASK QUERY ('-' reads it from stdin) on the graph; updates are refused.
 
     \b
@@ -131,6 +138,7 @@ def sparql(text: str, fmt: str, output: str, graph_file: Path | None, endpoint: 
     if text == "-":
         text, source = sys.stdin.read(), "<stdin>"
     engine, _ = _engine(graph_file, endpoint, store)
+    engine.allow_service = allow_service
     _write(engine.select(text, source=source), fmt, output)
 
 

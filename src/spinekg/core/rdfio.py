@@ -24,7 +24,7 @@ from rdflib.serializer import Serializer
 from spinekg.core.errors import FormatError, UnknownNameError
 from spinekg.core.namespaces import PREFIXES, bind_prefixes
 
-__all__ = ["serialize", "write_rdf", "rdf_formats", "resolve_format", "format_for_path", "format_of", "read_graph", "ONTOLOGY_GRAPH", "DATA_GRAPH",
+__all__ = ["serialize", "write_rdf", "rdf_formats", "resolve_format", "format_for_path", "format_of", "read_graph", "ONTOLOGY_GRAPH", "DATA_GRAPH", "check_jsonld", "MAX_JSON_DEPTH",
            "QUAD_FORMATS", "parse_error_line"]
 
 ONTOLOGY_GRAPH = URIRef("https://w3id.org/spinekg/graph/ontology")
@@ -191,6 +191,48 @@ def _sorted_sets(node):
     return node
 
 
+#: how deeply a JSON-LD document may nest objects and arrays (real documents stay far below it)
+MAX_JSON_DEPTH = 200
+
+
+def check_jsonld(path: Path) -> None:
+    """Refuse a JSON-LD document that would make a parser reach outside it, or nests too deeply.
+
+    A context given by reference (``"@context": "http://..."``, a relative or ``file:`` reference,
+    or ``@import`` inside a context) would be fetched by the parser: a request to an address the
+    document chooses, or a read of a local file. spinekg never fetches one: the context must be
+    written into the document. Raises :class:`FormatError` (one line, the offending reference).
+    """
+    try:
+        with open(path, "rb") as handle:
+            doc = json.load(handle)
+    except RecursionError:
+        raise FormatError(f"{path}: not valid json-ld: nested more than {MAX_JSON_DEPTH} levels deep") from None
+    except ValueError as err:
+        raise FormatError(f"{path}: not valid json-ld: {parse_error_line(err)}") from None
+    todo = [(doc, 1, False)]
+    while todo:
+        node, depth, in_context = todo.pop()
+        if depth > MAX_JSON_DEPTH:
+            raise FormatError(f"{path}: not valid json-ld: nested more than {MAX_JSON_DEPTH} levels deep")
+        if isinstance(node, list):
+            todo.extend((item, depth + 1, in_context) for item in node)
+        elif isinstance(node, dict):
+            for key, value in node.items():
+                if key == "@context":
+                    for ref in (value if isinstance(value, list) else [value]):
+                        if isinstance(ref, str):
+                            raise FormatError(f"{path}: the JSON-LD context {ref!r} is a reference that would be "
+                                              "fetched; spinekg does not fetch contexts: write the context into "
+                                              "the document")
+                    todo.append((value, depth + 1, True))
+                elif key == "@import" and in_context:
+                    raise FormatError(f"{path}: the JSON-LD context imports {value!r}, which would be fetched; "
+                                      "spinekg does not fetch contexts: write it into the document")
+                else:
+                    todo.append((value, depth + 1, in_context))
+
+
 def read_graph(path: Path, format: str | None = None) -> tuple[Graph, Graph]:
     """Read an exported graph; return ``(ontology, data)``.
 
@@ -203,6 +245,8 @@ def read_graph(path: Path, format: str | None = None) -> tuple[Graph, Graph]:
     fmt = format_of(path, format)
     if path.stat().st_size == 0:
         raise FormatError(f"{path}: file is empty")
+    if fmt in ("json-ld", "application/ld+json"):
+        check_jsonld(path)
     ontology, data = Graph(), Graph()
     bind_prefixes(ontology)
     bind_prefixes(data)

@@ -45,8 +45,8 @@ from rdflib.term import Node
 
 from spinekg.core.errors import EndpointError, ParameterError, QuerySyntaxError
 from spinekg.query.engines import Results, iris_in, term_from_json
-from spinekg.query.text import (ABSOLUTE_IRI, NOT_IN_IRI, Insertions, bind_with_insertions, iri_text, line_column,
-                                original_index, refuse_update)
+from spinekg.query.text import (ABSOLUTE_IRI, NOT_IN_IRI, Insertions, bind_with_insertions, check_query, iri_text,
+                                line_column, original_index)
 
 __all__ = ["RemoteEngine", "push", "find_server", "Server", "serve", "free_port"]
 
@@ -147,9 +147,11 @@ class RemoteEngine:
 
     name = "remote"
 
-    def __init__(self, url: str, timeout: float = 30):
+    def __init__(self, url: str, timeout: float = 30, *, allow_service: bool = False):
         self.url = _check_url(url)
         self.timeout = timeout
+        #: send queries that use SERVICE (the endpoint would request the servers they name)
+        self.allow_service = allow_service
 
     def __repr__(self) -> str:
         return f"RemoteEngine({self.url!r})"
@@ -174,7 +176,7 @@ class RemoteEngine:
     def select(self, text: str, bindings: Mapping[str, Node] | None = None, *,
                source: str = "<query>") -> Results:
         """Run a SELECT or ASK query on the endpoint with ``bindings`` bound; labels filled."""
-        refuse_update(text, source)
+        check_query(text, source, allow_service=self.allow_service)
         sent, insertions = bind_with_insertions(text, bindings)
         doc = self._post(sent, source, text, insertions)
         if isinstance(doc, dict) and "boolean" in doc:

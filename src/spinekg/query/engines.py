@@ -26,7 +26,7 @@ from rdflib.namespace import RDFS, XSD
 from rdflib.term import Node, Variable
 
 from spinekg.core.terms import curie
-from spinekg.query.text import bind_values, parse_error, refuse_update
+from spinekg.query.text import bind_values, check_query, parse_error, refuse_update
 from spinekg.store.terms import from_oxigraph
 
 __all__ = [
@@ -162,8 +162,10 @@ class RdflibEngine:
 
     name = "rdflib"
 
-    def __init__(self, graph: Graph):
+    def __init__(self, graph: Graph, *, allow_service: bool = False):
         self.graph = graph
+        #: run queries that use SERVICE (requests to the servers they name); off by default
+        self.allow_service = allow_service
         self._prepared: dict[str, Any] = {}
 
     def prepare(self, text: str, source: str = "<query>"):
@@ -182,6 +184,7 @@ class RdflibEngine:
 
     def select(self, text: str, bindings: Mapping[str, Node] | None = None, *,
                source: str = "<query>") -> Results:
+        check_query(text, source, allow_service=self.allow_service)
         prepared = self.prepare(text, source)
         init = {Variable(k): v for k, v in (bindings or {}).items()}
         result = self.graph.query(prepared, initBindings=init)
@@ -216,8 +219,10 @@ class OxigraphEngine:
 
     name = "oxigraph"
 
-    def __init__(self, store, *, union: bool = False):
+    def __init__(self, store, *, union: bool = False, allow_service: bool = False):
         self.store = store
+        #: run queries that use SERVICE (requests to the servers they name); off by default
+        self.allow_service = allow_service
         self.union = union  # the default graph is the union of the named graphs (spinekg's stores)
 
     @classmethod
@@ -234,7 +239,7 @@ class OxigraphEngine:
                source: str = "<query>") -> Results:
         import pyoxigraph
 
-        refuse_update(text, source)
+        check_query(text, source, allow_service=self.allow_service)
         try:
             result = self.store.query(bind_values(text, bindings), use_default_graph_as_union=self.union)
         except SyntaxError as err:

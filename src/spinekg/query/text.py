@@ -17,15 +17,17 @@ from rdflib.term import Node
 from spinekg.core.errors import ParameterError, QuerySyntaxError
 
 __all__ = [
-    "Insertions", "query_form", "parse_error", "line_column", "refuse_update", "bind_values", "bind_with_insertions",
+    "Insertions", "query_form", "parse_error", "line_column", "refuse_update", "refuse_service", "check_query", "bind_values", "bind_with_insertions",
     "original_index", "values_block", "iri_text", "ABSOLUTE_IRI", "NOT_IN_IRI",
 ]
 
 # ---------------------------------------------------------------------------------------------
 # query text
 
-_FORM = re.compile(r"\b(SELECT|ASK|CONSTRUCT|DESCRIBE|INSERT|DELETE|LOAD|CLEAR|DROP|CREATE|ADD|MOVE|COPY|WITH)\b",
-                   re.IGNORECASE)
+# a keyword, not part of a prefixed name (``insert:x``, ``PREFIX insert:``) or a variable (``?with``)
+_FORM = re.compile(r"(?<![\w:?$])(SELECT|ASK|CONSTRUCT|DESCRIBE|INSERT|DELETE|LOAD|CLEAR|DROP|CREATE|ADD|MOVE|COPY|WITH)"
+                   r"(?![\w:])", re.IGNORECASE)
+_SERVICE = re.compile(r"(?<![\w:?$])SERVICE(?![\w:])", re.IGNORECASE)
 
 
 def _strip_comments_and_strings(text: str) -> str:
@@ -234,3 +236,23 @@ def refuse_update(text: str, source: str) -> None:
     if form in ("CONSTRUCT", "DESCRIBE"):
         raise QuerySyntaxError(f"{form} queries return a graph; run a SELECT or ASK query here "
                                "(export the graph with 'spinekg export')", source)
+
+
+def refuse_service(text: str, source: str) -> None:
+    """Raise :class:`QuerySyntaxError` when ``text`` uses ``SERVICE``: a federated query makes the
+    engine send requests to the address the query names, so spinekg runs it only when asked
+    (``allow_service``; ``--allow-service`` on the command line)."""
+    match = _SERVICE.search(_strip_comments_and_strings(text))
+    if match:
+        line, column = line_column(text, match.start())
+        raise QuerySyntaxError("SERVICE sends requests to other servers and is refused; run the query with "
+                               "--allow-service (allow_service=True in Python) if you trust every address in it",
+                               source, line, column)
+
+
+def check_query(text: str, source: str, *, allow_service: bool = False) -> None:
+    """What every engine checks before running a query: a SELECT or ASK (:func:`refuse_update`)
+    without ``SERVICE`` unless ``allow_service`` (:func:`refuse_service`)."""
+    refuse_update(text, source)
+    if not allow_service:
+        refuse_service(text, source)

@@ -263,6 +263,10 @@ def fill_from_file(store, path: Path, fmt: str) -> None:
 
     from spinekg.core.rdfio import DATA_GRAPH, QUAD_FORMATS
 
+    if fmt == "json-ld":  # no context fetched, no nesting that could exhaust the parser's stack
+        from spinekg.core.rdfio import check_jsonld
+
+        check_jsonld(path)
     native = _NATIVE.get(fmt)
     if native is None:  # a syntax only rdflib reads (TriX): parse there and copy
         from spinekg.core.rdfio import read_graph
@@ -299,7 +303,7 @@ def wanted_source(source: Path | None, format: str | None, shipped_key: str) -> 
 def is_current(manifest: dict | None, wanted: dict) -> bool:
     """Whether a store's content can be reused: it was filled from ``wanted`` and that has not
     changed; with no source asked for, whatever graph file filled it."""
-    if manifest is None:
+    if manifest is None or manifest.get("complete") is False:  # a fill that never finished
         return False
     if wanted["source"] == "shipped":
         return manifest.get("source") != "shipped" or manifest.get("key") == wanted["key"]
@@ -307,9 +311,16 @@ def is_current(manifest: dict | None, wanted: dict) -> bool:
 
 
 def _record(spec: StoreSpec, store, manifest: dict) -> None:
+    """Write the manifest of a completed fill (always the last step of a fill)."""
     from spinekg.core.version import __version__
 
-    write_manifest(spec, {**manifest, "spinekg": __version__, "triples": len(store)})
+    write_manifest(spec, {**manifest, "spinekg": __version__, "triples": len(store), "complete": True})
+
+
+def _begin(spec: StoreSpec, manifest: dict) -> None:
+    """Mark a store as being filled before its content changes: a fill that is killed leaves a
+    manifest saying so, and the next use fills the store again instead of trusting it."""
+    write_manifest(spec, {**manifest, "complete": False})
 
 
 def fill(spec: StoreSpec, manifest: dict, ontology, data):
@@ -320,6 +331,7 @@ def fill(spec: StoreSpec, manifest: dict, ontology, data):
     created = spec.path is not None and not spec.path.exists()
     store = open_store(spec)
     try:
+        _begin(spec, manifest)
         store.clear()
         fill_from_graphs(store, ontology, data)
         _record(spec, store, manifest)
@@ -341,7 +353,15 @@ def open_or_fill(spec: StoreSpec, wanted: dict, path: Path | None = None, fmt: s
     created = spec.path is not None and not spec.path.exists()
     store = open_store(spec)
     try:
+        if manifest is not None and manifest.get("complete") is False and path is None and "size" in manifest:
+            raise StoreError(f"{spec.path}: filling this store from {manifest['source']} did not complete; fill it "
+                             f"again (--input {manifest['source']} --store oxigraph:{spec.path})")
         if not is_current(manifest, wanted):
+            if path is not None and fmt == "json-ld":  # refused before anything in the store changes
+                from spinekg.core.rdfio import check_jsonld
+
+                check_jsonld(path)
+            _begin(spec, wanted)
             store.clear()
             if path is None:
                 fill_from_graphs(store, *shipped())

@@ -1,0 +1,225 @@
+"""Hostile input gets nowhere: no request leaves spinekg unless asked, deep documents are refused
+in one line, and a store whose fill did not complete is not trusted.
+
+A listener on loopback stands for the attacker's server: it records every connection, so a test
+proves that no request was made (and, with the opt-in, that one would be).
+"""
+
+from __future__ import annotations
+
+import json
+import socket
+import threading
+
+import pytest
+from click.testing import CliRunner
+
+import spinekg
+from spinekg.cli import main
+from spinekg.core.errors import FormatError, QuerySyntaxError
+from spinekg.query.text import query_form
+
+from conftest import one_line_error
+
+
+class Listener:
+    """A TCP listener on loopback that accepts, records and closes every connection."""
+
+    def __init__(self):
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(8)
+        self.sock.settimeout(0.2)
+        self.port = self.sock.getsockname()[1]
+        self.connections = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+
+    def _run(self):
+        while not self._stop.is_set():
+            try:
+                conn, _ = self.sock.accept()
+            except OSError:
+                continue
+            self.connections += 1
+            conn.close()
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/"
+
+    def close(self):
+        self._stop.set()
+        self._thread.join(2)
+        self.sock.close()
+
+
+@pytest.fixture
+def listener():
+    server = Listener()
+    yield server
+    server.close()
+
+
+def run(*args: str, input: str | None = None):
+    return CliRunner().invoke(main, list(args), input=input)
+
+
+# ---- SERVICE -------------------------------------------------------------------------------------
+
+def _service_query(url: str) -> str:
+    return f"SELECT ?s WHERE {{ SERVICE <{url}sparql> {{ ?s ?p ?o }} }}"
+
+
+@pytest.mark.parametrize("store", ["memory", "oxigraph"])
+def test_service_is_refused_and_sends_nothing(listener, store):
+    result = run("sparql", _service_query(listener.url), "--store", store)
+    assert result.exit_code == 2
+    assert "SERVICE" in one_line_error(result) and "--allow-service" in one_line_error(result)
+    assert listener.connections == 0
+
+
+def test_service_in_a_query_file_is_refused(listener, tmp_path):
+    path = tmp_path / "q.rq"
+    path.write_text("# an innocent-looking question\n" + _service_query(listener.url), encoding="utf-8")
+    result = run("query", "--file", str(path))
+    assert result.exit_code == 2 and ":2:" in one_line_error(result)  # the line of SERVICE
+    assert listener.connections == 0
+
+
+@pytest.mark.parametrize("store", ["memory", "oxigraph"])
+def test_service_is_refused_from_python_unless_allowed(listener, store):
+    kg = spinekg.load(store=store)
+    with pytest.raises(QuerySyntaxError, match="SERVICE"):
+        kg.sparql(_service_query(listener.url))
+    assert listener.connections == 0
+    kg.engine.allow_service = True  # the opt-in really lets the request go (so the test above can fail)
+    try:
+        kg.sparql(_service_query(listener.url))
+    except Exception:
+        pass  # the listener hangs up: what matters is that the engine connected
+    assert listener.connections >= 1
+
+
+def test_the_word_service_in_strings_iris_and_names_is_not_a_service_call():
+    kg = spinekg.load()
+    text = ('PREFIX service: <http://example.org/service#> SELECT ?x WHERE { '
+            'BIND("SERVICE <http://x/>" AS ?x) FILTER(?x != <http://example.org/SERVICE>) } # SERVICE')
+    assert len(kg.sparql(text)) == 1
+
+
+@pytest.mark.parametrize("prefix", ["insert", "with", "load", "drop"])
+def test_a_prefix_named_like_an_update_keyword_is_a_select(prefix):
+    text = f"PREFIX {prefix}: <http://example.org/> SELECT ?s WHERE {{ ?s a {prefix}:Thing }}"
+    assert query_form(text) == "SELECT"
+    assert len(spinekg.load().sparql(text)) == 0
+
+
+# ---- JSON-LD contexts and nesting ---------------------------------------------------------------
+
+def _jsonld(tmp_path, context, name="g.jsonld"):
+    path = tmp_path / name
+    path.write_text(json.dumps({"@context": context, "@id": "http://example.org/a",
+                                "http://example.org/p": "b"}), encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("store", ["memory", "oxigraph"])
+@pytest.mark.parametrize("command", [["stats"], ["validate"], ["export", "-f", "nt", "-o", "-", "-i"],
+                                     ["query", "outcome-statistics", "-i"]])
+def test_a_remote_context_is_not_fetched(listener, tmp_path, command, store):
+    path = _jsonld(tmp_path, listener.url + "context.jsonld")
+    result = run(*command, str(path), "--store", store)
+    assert result.exit_code == 2
+    assert "context" in one_line_error(result) and listener.url in one_line_error(result)
+    assert listener.connections == 0
+
+
+@pytest.mark.parametrize("context", ["file:///dev/zero", "/etc/passwd", "other.jsonld", ["other.jsonld"],
+                                     [{"@version": 1.1, "@import": "file:///dev/zero"}]])
+def test_file_and_relative_contexts_and_imports_are_refused(tmp_path, context):
+    (tmp_path / "other.jsonld").write_text('{"@context": {"p": "http://example.org/p"}}', encoding="utf-8")
+    path = _jsonld(tmp_path, context)
+    with pytest.raises(FormatError, match="context"):
+        spinekg.load(path)
+
+
+def test_a_scoped_context_by_reference_is_refused(listener, tmp_path):
+    path = tmp_path / "g.jsonld"
+    path.write_text(json.dumps({"@context": {"p": {"@id": "http://example.org/p", "@context": listener.url}},
+                                "@id": "http://example.org/a", "p": {"@id": "http://example.org/b"}}),
+                    encoding="utf-8")
+    with pytest.raises(FormatError, match="context"):
+        spinekg.load(path)
+    assert listener.connections == 0
+
+
+def test_an_inline_context_still_reads(tmp_path):
+    path = _jsonld(tmp_path, {"p": "http://example.org/p"})
+    kg = spinekg.load(path)
+    assert len(kg.graph) == 1
+
+
+@pytest.mark.parametrize("store", ["memory", "oxigraph", "oxigraph:disk"])
+def test_deep_nesting_is_one_line_and_leaves_no_store_folder(tmp_path, store):
+    depth = 5000
+    path = tmp_path / "deep.jsonld"
+    path.write_text('{"@id": "http://example.org/a", "http://example.org/p": ' + "[" * depth + '"x"'
+                    + "]" * depth + "}", encoding="utf-8")
+    folder = tmp_path / "kg.db"
+    spec = f"oxigraph:{folder}" if store == "oxigraph:disk" else store
+    result = run("stats", str(path), "--store", spec)
+    assert result.exit_code == 2 and "nested more than" in one_line_error(result)
+    assert not folder.exists()
+
+
+# ---- stores whose fill did not complete ---------------------------------------------------------
+
+def _manifest(folder):
+    return json.loads((folder / "spinekg-store.json").read_text(encoding="utf-8"))
+
+
+def test_a_killed_refill_is_detected_and_filled_again(tmp_path):
+    source = tmp_path / "g.nt"
+    source.write_text("<http://example.org/a> <http://example.org/p> <http://example.org/b> .\n", encoding="utf-8")
+    folder = tmp_path / "kg.db"
+    with spinekg.load(source, store=f"oxigraph:{folder}") as kg:
+        assert len(kg) == 1
+    manifest = _manifest(folder)
+    assert manifest["complete"] is True
+    # what a kill between "clear" and "manifest" leaves: the store emptied, the manifest saying so
+    import pyoxigraph
+
+    store = pyoxigraph.Store(str(folder))
+    store.clear()
+    del store
+    (folder / "spinekg-store.json").write_text(json.dumps({**manifest, "complete": False}), encoding="utf-8")
+    with spinekg.load(source, store=f"oxigraph:{folder}") as kg:  # the same source: filled again, not trusted
+        assert len(kg) == 1
+    assert _manifest(folder)["complete"] is True
+    (folder / "spinekg-store.json").write_text(json.dumps({**manifest, "complete": False}), encoding="utf-8")
+    result = run("stats", "--store", f"oxigraph:{folder}")  # reopened without a source: says how to fix
+    assert result.exit_code == 2 and "did not complete" in one_line_error(result)
+
+
+def test_a_refill_marks_the_store_before_it_changes(tmp_path, monkeypatch):
+    from spinekg.store import oxigraph as st
+
+    source = tmp_path / "g.nt"
+    source.write_text("<http://example.org/a> <http://example.org/p> <http://example.org/b> .\n", encoding="utf-8")
+    folder = tmp_path / "kg.db"
+    spinekg.load(source, store=f"oxigraph:{folder}").close()
+    source.write_text(source.read_text() + "<http://example.org/a> <http://example.org/p> <http://example.org/c> .\n",
+                      encoding="utf-8")
+
+    def killed(*args, **kwargs):  # the refill dies after the store was cleared
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(st, "fill_from_file", killed)
+    with pytest.raises(KeyboardInterrupt):
+        spinekg.load(source, store=f"oxigraph:{folder}")
+    assert _manifest(folder)["complete"] is False
+    monkeypatch.undo()
+    with spinekg.load(source, store=f"oxigraph:{folder}") as kg:
+        assert len(kg) == 2
