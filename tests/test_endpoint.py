@@ -18,6 +18,7 @@ import sys
 import threading
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from pathlib import Path
 
@@ -320,6 +321,76 @@ def test_ctrl_c_stops_the_server_cleanly(tmp_path):
     server = Serving(tmp_path, "--port", str(free_port()))
     assert RemoteEngine(server.query_url).select("ASK { ?s ?p ?o }").boolean is True
     assert_stopped_cleanly(server, signal.SIGINT)
+
+
+def test_sighup_stops_the_server_cleanly(tmp_path):
+    server = Serving(tmp_path, "--port", str(free_port()))
+    assert_stopped_cleanly(server, signal.SIGHUP)
+
+
+# ------------------------------------------------------------------------------------------
+# the served endpoint sends no request it is asked to and answers only its own host
+# ------------------------------------------------------------------------------------------
+
+
+def _get(url: str, headers: dict | None = None) -> tuple[int, dict, bytes]:
+    request = urllib.request.Request(url, headers=headers or {})
+    try:
+        with urllib.request.urlopen(request, timeout=20) as response:
+            return response.status, dict(response.headers), response.read()
+    except urllib.error.HTTPError as err:
+        return err.code, dict(err.headers), err.read()
+
+
+def _service(url: str) -> str:
+    return f"SELECT * WHERE {{ SERVICE <{url}sparql> {{ ?s ?p ?o }} }}"
+
+
+def test_service_is_refused_by_the_endpoint(served):
+    from test_hostile_input import Listener
+
+    listener = Listener()
+    try:
+        query = urllib.parse.quote(_service(listener.url))
+        status, _, body = _get(f"{served.query_url}?query={query}", {"Accept": "application/sparql-results+json"})
+        assert status == 400 and b"SERVICE" in body
+        form = urllib.parse.urlencode({"query": _service(listener.url)}).encode()
+        assert _http("POST", served.query_url, form, "application/x-www-form-urlencoded") == 400
+        assert _http("POST", served.query_url, _service(listener.url).encode(), "application/sparql-query") == 400
+        with pytest.raises(QuerySyntaxError, match="SERVICE"):  # and the client refuses before sending
+            RemoteEngine(served.query_url).select(_service(listener.url))
+    finally:
+        listener.close()
+    assert listener.connections == 0
+
+
+def test_the_operator_can_allow_service(tmp_path):
+    from test_hostile_input import Listener
+
+    listener = Listener()
+    server = Serving(tmp_path, "--port", str(free_port()), "--allow-service")
+    try:
+        _get(f"{server.query_url}?query={urllib.parse.quote(_service(listener.url))}")
+    finally:
+        assert_stopped_cleanly(server, signal.SIGTERM)
+        listener.close()
+    assert listener.connections >= 1  # the refusal above is the gateway's doing, not a missing feature
+
+
+def test_a_foreign_host_header_is_refused(served):
+    ask = urllib.parse.quote("ASK { ?s ?p ?o }")
+    status, _, body = _get(f"{served.query_url}?query={ask}", {"Host": "attacker.example:80"})
+    assert status == 403 and b"attacker.example" in body
+    port = served.query_url.split(":")[2].split("/")[0]
+    for host in (f"localhost:{port}", f"127.0.0.1:{port}"):
+        assert _get(f"{served.query_url}?query={ask}", {"Host": host})[0] == 200
+
+
+def test_no_cross_origin_answers(served):
+    ask = urllib.parse.quote("ASK { ?s ?p ?o }")
+    status, headers, _ = _get(f"{served.query_url}?query={ask}", {"Origin": "http://attacker.example"})
+    assert status == 200
+    assert not [h for h in headers if h.lower().startswith("access-control-")]
 
 
 # ------------------------------------------------------------------------------------------

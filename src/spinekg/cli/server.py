@@ -27,8 +27,12 @@ graph_argument = click.argument("graph_file", required=False, type=click.Path(di
               help="Address to listen on (anything but a loopback address makes the graph reachable from the network).")
 @click.option("--port", default=7878, show_default=True, type=click.IntRange(0, 65535),
               help="TCP port to listen on (0: any free port).")
+@click.option("--timeout", default=60, show_default=True, type=click.IntRange(min=1),
+              help="Seconds a query may run before the server stops it.")
+@click.option("--allow-service", is_flag=True,
+              help="Answer queries that use SERVICE (the server then sends requests to the addresses they name).")
 @store_option
-def serve(graph_file: Path | None, host: str, port: int, store: str) -> None:
+def serve(graph_file: Path | None, host: str, port: int, timeout: int, allow_service: bool, store: str) -> None:
     """Serve the graph (GRAPH_FILE or the shipped graph) read-only as a SPARQL endpoint, until Ctrl-C."""
     import signal
 
@@ -43,14 +47,16 @@ def serve(graph_file: Path | None, host: str, port: int, store: str) -> None:
     def _stop(signum, frame):
         raise KeyboardInterrupt
 
-    previous = signal.signal(signal.SIGTERM, _stop)
-    server = Server(graph, host, port)
+    stops = [signal.SIGTERM] + ([signal.SIGHUP] if hasattr(signal, "SIGHUP") else [])
+    previous = {signum: signal.signal(signum, _stop) for signum in stops}
+    server = Server(graph, host, port, timeout=timeout, allow_service=allow_service)
     try:
         server.start()
         click.echo(f"serving {server.triples} triples")
         click.echo(f"SPARQL endpoint: {server.query_url}")
         click.echo(f"query UI: {server.url}")
-        click.echo("read-only: updates are refused; press Ctrl-C to stop")
+        click.echo("read-only: updates are refused" + ("" if allow_service else "; so is SERVICE")
+                   + f"; queries stop after {timeout} s; press Ctrl-C to stop")
         click.get_text_stream("stdout").flush()
         code = server.wait()
         raise EndpointError(f"the Oxigraph server stopped unexpectedly (exit code {code}): {server.error()}")
@@ -58,7 +64,8 @@ def serve(graph_file: Path | None, host: str, port: int, store: str) -> None:
         click.echo("stopped", err=True)
     finally:
         server.stop()
-        signal.signal(signal.SIGTERM, previous)
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
 
 
 @click.command()

@@ -337,8 +337,10 @@ class Server:
 
     ``Server(graph, host, port)`` writes the graph as N-Triples into a new temporary folder, loads
     it into an Oxigraph store there (``oxigraph load``), and :meth:`start` runs
-    ``oxigraph serve-read-only`` on it and waits until the endpoint answers a query. :meth:`stop`
-    terminates the server and removes the folder. As a context manager it starts and stops::
+    ``oxigraph serve-read-only`` on it on a private loopback port, behind the front of
+    :mod:`spinekg.query.gateway` on ``host:port`` (it checks the Host header and refuses SERVICE
+    and updates), and waits until the endpoint answers a query. :meth:`stop` stops both and removes
+    the folder. As a context manager it starts and stops::
 
         with Server(kg.graph, port=7878) as server:
             RemoteEngine(server.query_url).select("ASK { ?s ?p ?o }")
@@ -350,13 +352,19 @@ class Server:
     """
 
     def __init__(self, graph: Graph, host: str = "127.0.0.1", port: int = 7878, *,
-                 location: str | Path | None = None, startup_timeout: float = 30):
+                 location: str | Path | None = None, startup_timeout: float = 30, timeout: float = 60,
+                 allow_service: bool = False):
         self.graph = graph
         self.host = host
         self.port = port
         self.location = Path(location) if location is not None else None
         self.startup_timeout = startup_timeout
+        #: seconds a query may run (the Oxigraph server's own limit)
+        self.timeout = timeout
+        #: pass queries that use SERVICE (the server would send requests to the addresses they name)
+        self.allow_service = allow_service
         self.process: subprocess.Popen | None = None
+        self.gateway = None
         self.tempdir: Path | None = None
         self.triples = 0
 
@@ -420,21 +428,31 @@ class Server:
                 raise EndpointError(f"oxigraph load failed: {_error_line(loaded.stderr)}")
             data.unlink()
             log = self.tempdir / "server.log"
-            bind = f"[{self.host}]:{self.port}" if ":" in self.host and not self.host.startswith("[") \
-                else f"{self.host}:{self.port}"
+            backend = free_port("127.0.0.1")
             with open(log, "wb") as handle:
                 # its own session: a Ctrl-C in the terminal reaches us, and we stop the server
                 self.process = subprocess.Popen(
-                    [executable, "serve-read-only", "--location", str(store), "--bind", bind],
+                    [executable, "serve-read-only", "--location", str(store), "--bind", f"127.0.0.1:{backend}",
+                     "--timeout-s", str(max(1, round(self.timeout)))],
                     stdin=subprocess.DEVNULL, stdout=handle, stderr=subprocess.STDOUT,
                     start_new_session=True)
-            self._wait_ready(log)
+            self._wait_ready(log, f"http://127.0.0.1:{backend}/query")
+            from spinekg.query.gateway import Gateway
+
+            try:
+                self.gateway = Gateway(self.host, self.port, backend, allow_service=self.allow_service,
+                                       timeout=self.timeout + 5).start()
+            except OSError as err:
+                raise EndpointError(f"cannot serve on {self.host}:{self.port}: {(err.strerror or str(err)).lower()} "
+                                    "(another server on that port? choose one with --port)") from err
+            self.port = self.gateway.port
+            self._wait_ready(log, self.query_url)
         except BaseException:
             self.stop()
             raise
         return self
 
-    def _wait_ready(self, log: Path) -> None:
+    def _wait_ready(self, log: Path, url: str) -> None:
         deadline = time.monotonic() + self.startup_timeout
         request = b"ASK { }"
         headers = {"Content-Type": "application/sparql-query", "Accept": _SPARQL_JSON}
@@ -443,13 +461,13 @@ class Server:
                 raise EndpointError(f"the Oxigraph server stopped at once (exit code {self.process.returncode}): "
                                     f"{_error_line(log.read_text('utf-8', 'replace'))}")
             try:
-                status, data, _, _ = _http("POST", self.query_url, request, headers, 2, "SPARQL endpoint")
+                status, data, _, _ = _http("POST", url, request, headers, 2, "SPARQL endpoint")
                 if status == 200 and b"boolean" in data and self.process.poll() is None:
                     return
             except EndpointError:
                 pass  # not listening yet: poll again until the deadline
             if time.monotonic() > deadline:
-                raise EndpointError(f"the Oxigraph server did not answer at {self.query_url} within "
+                raise EndpointError(f"the Oxigraph server did not answer at {url} within "
                                     f"{self.startup_timeout:g} s")
             time.sleep(0.05)
 
@@ -466,6 +484,9 @@ class Server:
 
     def stop(self) -> None:
         """Terminate the server (kill it if it does not stop within 10 s) and remove its folder."""
+        gateway, self.gateway = self.gateway, None
+        if gateway is not None:
+            gateway.stop()
         process, self.process = self.process, None
         if process is not None and process.poll() is None:
             process.terminate()
@@ -480,6 +501,6 @@ class Server:
 
 
 def serve(graph: Graph, host: str = "127.0.0.1", port: int = 7878, *,
-          location: str | Path | None = None) -> Server:
+          location: str | Path | None = None, timeout: float = 60, allow_service: bool = False) -> Server:
     """Start a read-only Oxigraph server on ``graph``; a running :class:`Server` (stop it, or use ``with``)."""
-    return Server(graph, host, port, location=location).start()
+    return Server(graph, host, port, location=location, timeout=timeout, allow_service=allow_service).start()
