@@ -223,3 +223,113 @@ def test_a_refill_marks_the_store_before_it_changes(tmp_path, monkeypatch):
     monkeypatch.undo()
     with spinekg.load(source, store=f"oxigraph:{folder}") as kg:
         assert len(kg) == 2
+
+
+# ---- secrets and slow servers --------------------------------------------------------------------
+
+def test_secrets_in_urls_are_masked():
+    from spinekg.query.endpoint import redact
+
+    assert redact("http://alice:s3cret@example.org/ds?token=abc&graph=g") == \
+        "http://alice:***@example.org/ds?token=***&graph=g"
+    assert redact("https://example.org/q?api_key=k&X-Access-Token=t") == "https://example.org/q?api_key=***&X-Access-Token=***"
+    assert redact("http://example.org/query") == "http://example.org/query"
+
+
+def test_push_never_prints_the_password_or_token():
+    closed = socket.socket()
+    closed.bind(("127.0.0.1", 0))
+    port = closed.getsockname()[1]
+    closed.close()  # nothing listens there: the push fails
+    result = run("push", "--endpoint", f"http://alice:s3cret@127.0.0.1:{port}/store?token=t0ken", "--timeout", "2")
+    assert result.exit_code == 2
+    line = one_line_error(result)
+    assert "s3cret" not in result.output and "t0ken" not in result.output and "alice:***@" in line
+
+
+class _Recorder:
+    """An HTTP server on loopback that records request headers and answers as told."""
+
+    def __init__(self, answer):
+        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+        recorder = self
+        self.requests = []
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *args):
+                pass
+
+            def do_POST(self):
+                self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                recorder.requests.append((self.path, dict(self.headers)))
+                answer(self)
+
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.httpd.daemon_threads = True
+        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}/query"
+        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
+
+    def close(self):
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+
+def test_credentials_in_the_url_are_sent_as_basic_auth():
+    import base64
+
+    from spinekg.query.endpoint import RemoteEngine
+
+    def answer(handler):
+        body = b'{"head": {}, "boolean": true}'
+        handler.send_response(200)
+        handler.send_header("Content-Type", "application/sparql-results+json")
+        handler.send_header("Content-Length", str(len(body)))
+        handler.end_headers()
+        handler.wfile.write(body)
+
+    server = _Recorder(answer)
+    try:
+        url = server.url.replace("http://", "http://alice:s3cret@")
+        assert RemoteEngine(url).select("ASK { }").boolean is True
+    finally:
+        server.close()
+    path, headers = server.requests[0]
+    assert path == "/query"
+    assert headers["Authorization"] == "Basic " + base64.b64encode(b"alice:s3cret").decode()
+
+
+def test_a_server_that_drips_its_answer_is_cut_off_at_the_timeout():
+    import time
+
+    from spinekg.core.errors import EndpointError
+    from spinekg.query.endpoint import RemoteEngine
+
+    def answer(handler):  # headers, then one byte every 0.2 s: each read succeeds, the whole never ends
+        handler.send_response(200)
+        handler.send_header("Content-Type", "application/sparql-results+json")
+        handler.send_header("Content-Length", "100000")
+        handler.end_headers()
+        try:
+            for _ in range(200):
+                handler.wfile.write(b" ")
+                handler.wfile.flush()
+                time.sleep(0.2)
+        except OSError:
+            pass
+
+    server = _Recorder(answer)
+    try:
+        started = time.monotonic()
+        with pytest.raises(EndpointError, match="within 1 s"):
+            RemoteEngine(server.url, timeout=1).select("ASK { }")
+        assert time.monotonic() - started < 5
+    finally:
+        server.close()
+
+
+def test_an_endless_query_file_is_not_read_to_its_end():
+    result = run("query", "--file", "/dev/zero")
+    assert result.exit_code == 2 and "not a query file" in one_line_error(result)
+    result = run("sparql", "-", input="#" * ((1 << 20) + 10))
+    assert result.exit_code == 2 and "not a query" in one_line_error(result)

@@ -136,7 +136,12 @@ def sparql(text: str, fmt: str, output: str, graph_file: Path | None, endpoint: 
     """
     source = "<query>"
     if text == "-":
-        text, source = sys.stdin.read(), "<stdin>"
+        from spinekg.core.errors import ParameterError
+        from spinekg.query.library import MAX_QUERY_BYTES
+
+        text, source = sys.stdin.read(MAX_QUERY_BYTES + 1), "<stdin>"
+        if len(text) > MAX_QUERY_BYTES:
+            raise ParameterError(f"<stdin>: larger than {MAX_QUERY_BYTES // 1024} KiB: not a query")
     engine, _ = _engine(graph_file, endpoint, store)
     engine.allow_service = allow_service
     _write(engine.select(text, source=source), fmt, output)

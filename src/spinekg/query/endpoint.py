@@ -48,7 +48,7 @@ from spinekg.query.engines import Results, iris_in, term_from_json
 from spinekg.query.text import (ABSOLUTE_IRI, NOT_IN_IRI, Insertions, bind_with_insertions, check_query, iri_text,
                                 line_column, original_index)
 
-__all__ = ["RemoteEngine", "push", "find_server", "Server", "serve", "free_port"]
+__all__ = ["RemoteEngine", "push", "find_server", "Server", "serve", "free_port", "redact", "is_loopback"]
 
 IRI = str
 
@@ -74,8 +74,51 @@ def is_loopback(host: str) -> bool:
 def _check_url(url: str) -> str:
     parts = urllib.parse.urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise EndpointError(f"{url!r} is not an http:// or https:// URL")
+        raise EndpointError(f"{redact(url)!r} is not an http:// or https:// URL")
     return url
+
+
+#: parts of query parameter names whose values are secrets (names compared without '-' and '_')
+_SECRET_WORDS = ("token", "secret", "password", "passwd", "pwd", "auth", "signature", "apikey", "accesskey")
+
+
+def _secret(name: str) -> bool:
+    name = name.lower().replace("-", "").replace("_", "")
+    return name in ("key", "sig") or any(word in name for word in _SECRET_WORDS)
+
+
+def redact(url: str) -> str:
+    """``url`` as it may be shown: a password in it and the values of secret-looking query
+    parameters (``token``, ``api_key``, ``password``, ...) replaced by ``***``."""
+    try:
+        parts = urllib.parse.urlsplit(url)
+    except ValueError:
+        return "<an unparsable URL>"
+    netloc = parts.netloc
+    if "@" in netloc:
+        userinfo, _, hostport = netloc.rpartition("@")
+        user = userinfo.split(":", 1)[0]
+        netloc = f"{user}:***@{hostport}" if ":" in userinfo else f"{user}@{hostport}"
+    query = parts.query
+    if query:
+        pairs = urllib.parse.parse_qsl(query, keep_blank_values=True)
+        if any(_secret(k) for k, _ in pairs):
+            query = "&".join(f"{urllib.parse.quote(k, safe='')}=" + ("***" if _secret(k) else urllib.parse.quote(v, safe=''))
+                             for k, v in pairs)
+    return urllib.parse.urlunsplit((parts.scheme, netloc, parts.path, query, parts.fragment))
+
+
+def _credentials(url: str, headers: dict[str, str]) -> tuple[str, dict[str, str]]:
+    """A URL with ``user:password@`` becomes the URL without it and an HTTP Basic header."""
+    parts = urllib.parse.urlsplit(url)
+    if parts.username is None:
+        return url, headers
+    import base64
+
+    pair = f"{urllib.parse.unquote(parts.username)}:{urllib.parse.unquote(parts.password or '')}"
+    host = parts.netloc.rpartition("@")[2]
+    bare = urllib.parse.urlunsplit((parts.scheme, host, parts.path, parts.query, parts.fragment))
+    return bare, {**headers, "Authorization": "Basic " + base64.b64encode(pair.encode("utf-8")).decode("ascii")}
 
 
 def _open(request: urllib.request.Request, timeout: float):
@@ -110,10 +153,20 @@ def _http(method: str, url: str, body: bytes | None, headers: dict[str, str], ti
     An unreachable server (refused, unknown host, timeout, dropped connection) raises
     :class:`EndpointError`; HTTP error statuses are returned for the caller to explain.
     """
-    request = urllib.request.Request(url, data=body, headers=headers, method=method)
+    deadline = time.monotonic() + timeout
+    sent_to, headers = _credentials(url, headers)
+    request = urllib.request.Request(sent_to, data=body, headers=headers, method=method)
     try:
         with _open(request, timeout) as response:
-            return response.status, response.read(), response.headers.get("Content-Type", ""), None
+            chunks = []
+            while True:  # the whole answer within ``timeout``, not each read (a server that drips)
+                if time.monotonic() > deadline:
+                    raise TimeoutError(f"no complete answer within {timeout:g} s")
+                chunk = response.read1(1 << 16)
+                if not chunk:
+                    break
+                chunks.append(chunk)
+            return response.status, b"".join(chunks), response.headers.get("Content-Type", ""), None
     except urllib.error.HTTPError as err:
         try:
             data = err.read()
@@ -126,12 +179,13 @@ def _http(method: str, url: str, body: bytes | None, headers: dict[str, str], ti
         why = _reason(err, timeout)
     except (OSError, http.client.HTTPException) as err:  # connection reset, bad status line, ...
         why = _one_line(str(err)) or type(err).__name__
-    raise EndpointError(f"cannot reach the {what} {shown or url}: {why}; is the server running, and is the URL right?")
+    raise EndpointError(f"cannot reach the {what} {redact(shown or url)}: {why}; is the server running, and is the "
+                        "URL right?")
 
 
 def _http_error(status: int, data: bytes, err: urllib.error.HTTPError | None, url: str, what: str) -> EndpointError:
     message = _error_message(data) or (err.reason if err is not None else "")
-    return EndpointError(f"the {what} {url} answered HTTP {status}: {message}")
+    return EndpointError(f"the {what} {redact(url)} answered HTTP {status}: {message}")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -154,7 +208,7 @@ class RemoteEngine:
         self.allow_service = allow_service
 
     def __repr__(self) -> str:
-        return f"RemoteEngine({self.url!r})"
+        return f"RemoteEngine({redact(self.url)!r})"
 
     def _post(self, text: str, source: str, written: str | None = None, insertions: Insertions = ()) -> dict:
         status, data, content_type, err = _http(
@@ -169,7 +223,7 @@ class RemoteEngine:
         try:
             return json.loads(data.decode("utf-8"))
         except (UnicodeDecodeError, ValueError) as error:
-            raise EndpointError(f"{self.url} did not answer with SPARQL JSON results (Content-Type "
+            raise EndpointError(f"{redact(self.url)} did not answer with SPARQL JSON results (Content-Type "
                                 f"{content_type or 'missing'}); is it a SPARQL query endpoint "
                                 "(for Oxigraph, .../query)?") from error
 
@@ -186,7 +240,7 @@ class RemoteEngine:
             rows = tuple({c: term_from_json(b[c]) if c in b else None for c in columns}
                          for b in doc["results"]["bindings"])
         except (KeyError, TypeError, ValueError) as error:
-            raise EndpointError(f"{self.url} answered with malformed SPARQL JSON results: {error!r}") from error
+            raise EndpointError(f"{redact(self.url)} answered with malformed SPARQL JSON results: {error!r}") from error
         return Results(columns=columns, rows=rows, labels=self.labels(iris_in(rows)))
 
     def labels(self, iris: set[URIRef]) -> dict[URIRef, str]:
@@ -275,11 +329,11 @@ def push(graph: Graph, url: str, graph_iri: IRI | None = None, *, replace: bool 
                                  timeout, "Graph Store endpoint", url)
     if status in (401, 403):
         message = _error_message(data) or (err.reason if err is not None else "")
-        raise EndpointError(f"the Graph Store endpoint {url} refused the write (HTTP {status}: {message}); "
+        raise EndpointError(f"the Graph Store endpoint {redact(url)} refused the write (HTTP {status}: {message}); "
                             "is it a read-only server, or does it need credentials?")
     if status in (404, 405):
         message = _error_message(data) or (err.reason if err is not None else "")
-        raise EndpointError(f"{url} is not a writable Graph Store endpoint (HTTP {status}: {message}); "
+        raise EndpointError(f"{redact(url)} is not a writable Graph Store endpoint (HTTP {status}: {message}); "
                             "for an Oxigraph server, use .../store")
     if err is not None or status >= 300:
         raise _http_error(status, data, err, url, "Graph Store endpoint")

@@ -31,7 +31,8 @@ from rdflib.term import Node
 from spinekg.core.errors import AmbiguousNameError, CurationError, ParameterError, UnknownNameError
 from spinekg.query.engines import Engine, Results
 
-__all__ = ["Parameter", "QuerySpec", "QueryLibrary", "load_library", "parse_query_file", "EntityIndex", "run"]
+__all__ = ["Parameter", "QuerySpec", "QueryLibrary", "load_library", "parse_query_file", "EntityIndex", "run",
+           "MAX_QUERY_BYTES"]
 
 _TYPES = ("entity", "document", "string", "integer")
 
@@ -85,14 +86,22 @@ _PARAM_LINE = re.compile(r'^#\s{2,}(?P<name>[A-Za-z_]\w*)\s+(?P<type>[a-z]+)(?::
 _KEY_LINE = re.compile(r"^#\s*(Question|Parameters|Columns|Order):\s*(.*)$")
 
 
+#: the largest query file read (a query is text; megabytes of it are not a question)
+MAX_QUERY_BYTES = 1 << 20
+
+
 def parse_query_file(path: Path, *, strict: bool = True) -> QuerySpec:
     """Read one ``.rq`` file and its header (raises :class:`CurationError` with file:line).
 
     With ``strict=False`` (a user's own query file) the header is optional: a file without
     ``Question``/``Columns``/``Order`` lines is a query without parameters.
     """
+    with open(path, "rb") as handle:  # a device or a huge file is not read to its end
+        raw = handle.read(MAX_QUERY_BYTES + 1)
+    if len(raw) > MAX_QUERY_BYTES:
+        raise CurationError(f"larger than {MAX_QUERY_BYTES // 1024} KiB: not a query file", path)
     try:
-        text = path.read_text(encoding="utf-8")
+        text = raw.decode("utf-8")
     except UnicodeDecodeError as err:
         raise CurationError(f"not UTF-8 text ({err.reason} at byte {err.start})", path) from err
     fields: dict[str, str] = {}
