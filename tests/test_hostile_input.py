@@ -333,3 +333,56 @@ def test_an_endless_query_file_is_not_read_to_its_end():
     assert result.exit_code == 2 and "not a query file" in one_line_error(result)
     result = run("sparql", "-", input="#" * ((1 << 20) + 10))
     assert result.exit_code == 2 and "not a query" in one_line_error(result)
+
+
+# ---- XML entities --------------------------------------------------------------------------------
+
+LAUGHS = """<?xml version="1.0"?>
+<!DOCTYPE rdf:RDF [
+ <!ENTITY a "lollollollollollollollollollol">
+ <!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">
+ <!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;">
+ <!ENTITY d "&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;">
+ <!ENTITY e "&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;">
+ <!ENTITY f "&e;&e;&e;&e;&e;&e;&e;&e;&e;&e;">
+ <!ENTITY g "&f;&f;&f;&f;&f;&f;&f;&f;&f;&f;">
+]>
+<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns:ex="http://example.org/">
+  <rdf:Description rdf:about="http://example.org/a"><ex:p>&g;&g;&g;&g;&g;&g;&g;&g;</ex:p></rdf:Description>
+</rdf:RDF>
+"""
+
+
+@pytest.mark.parametrize("store", ["memory", "oxigraph"])
+def test_entity_expansion_is_refused_at_once(tmp_path, store):
+    import time
+
+    path = tmp_path / "laughs.rdf"
+    path.write_text(LAUGHS, encoding="utf-8")
+    started = time.monotonic()
+    result = run("stats", str(path), "--store", store)
+    assert result.exit_code == 2 and "refers to other entities" in one_line_error(result)
+    assert "line 4: the entity 'b'" in one_line_error(result)  # the first entity that refers to another
+    assert time.monotonic() - started < 10
+
+
+@pytest.mark.parametrize("declaration", ['<!ENTITY x SYSTEM "file:///etc/passwd">', '<!ENTITY % p "x">',
+                                         '<!ENTITY big "' + "x" * 1000 + '">'])
+def test_external_parameter_and_huge_entities_are_refused(tmp_path, declaration):
+    body = "&big;" * 20_000 if "big" in declaration else "x"
+    path = tmp_path / "g.rdf"
+    path.write_text(f'<?xml version="1.0"?>\n<!DOCTYPE rdf:RDF [ {declaration} ]>\n'
+                    '<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns:ex="http://example.org/">'
+                    f'<rdf:Description rdf:about="http://example.org/a"><ex:p>{body}</ex:p></rdf:Description></rdf:RDF>',
+                    encoding="utf-8")
+    with pytest.raises(FormatError, match="entit"):
+        spinekg.load(path)
+
+
+def test_plain_namespace_entities_still_read(tmp_path):
+    path = tmp_path / "g.rdf"
+    path.write_text('<?xml version="1.0"?>\n<!DOCTYPE rdf:RDF [ <!ENTITY ex "http://example.org/"> ]>\n'
+                    '<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns:ex="http://example.org/">'
+                    '<rdf:Description rdf:about="&ex;a"><ex:p rdf:resource="&ex;b"/></rdf:Description></rdf:RDF>',
+                    encoding="utf-8")
+    assert len(spinekg.load(path).graph) == 1

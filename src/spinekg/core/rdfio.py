@@ -14,6 +14,7 @@ Formats are rdflib's own serializer plugins (``turtle``, ``trig``, ``nquads``, `
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import BinaryIO
 
@@ -24,7 +25,8 @@ from rdflib.serializer import Serializer
 from spinekg.core.errors import FormatError, UnknownNameError
 from spinekg.core.namespaces import PREFIXES, bind_prefixes
 
-__all__ = ["serialize", "write_rdf", "rdf_formats", "resolve_format", "format_for_path", "format_of", "read_graph", "ONTOLOGY_GRAPH", "DATA_GRAPH", "check_jsonld", "MAX_JSON_DEPTH",
+__all__ = ["serialize", "write_rdf", "rdf_formats", "resolve_format", "format_for_path", "format_of", "read_graph", "ONTOLOGY_GRAPH", "DATA_GRAPH", "check_jsonld", "MAX_JSON_DEPTH", "check_xml_entities",
+           "MAX_ENTITY_EXPANSION",
            "QUAD_FORMATS", "parse_error_line"]
 
 ONTOLOGY_GRAPH = URIRef("https://w3id.org/spinekg/graph/ontology")
@@ -233,6 +235,43 @@ def check_jsonld(path: Path) -> None:
                     todo.append((value, depth + 1, in_context))
 
 
+#: how many characters the entities of an XML document may expand to, in all
+MAX_ENTITY_EXPANSION = 10_000_000
+_ENTITY = re.compile(r"<!ENTITY\s+(%\s*)?([\w.:-]+)\s+(SYSTEM|PUBLIC)?\s*(\"[^\"]*\"|'[^']*')", re.DOTALL)
+
+
+def check_xml_entities(path: Path, fmt: str) -> None:
+    """Refuse an XML document (RDF/XML, TriX) whose entities could make the parser do unbounded
+    work or read elsewhere: an entity that refers to other entities ("billion laughs"), a
+    parameter or external (``SYSTEM``/``PUBLIC``) entity, or entities that would expand to more
+    than :data:`MAX_ENTITY_EXPANSION` characters. Plain entities (``<!ENTITY rdf "http://...">``,
+    common in OWL files) are fine."""
+    with open(path, "rb") as handle:
+        text = handle.read().decode("utf-8", "replace")
+    doctype = text.find("<!DOCTYPE")
+    if doctype < 0:
+        return
+    declared = text.count("<!ENTITY", doctype)
+    matches = list(_ENTITY.finditer(text, doctype))
+    if len(matches) != declared:  # a declaration the check cannot read is not passed to the parser
+        raise FormatError(f"{path}: not valid {fmt}: an entity declaration spinekg cannot check; write the entity "
+                          "values out")
+    expansion = 0
+    for match in matches:
+        parameter, name, external, value = match.group(1), match.group(2), match.group(3), match.group(4)[1:-1]
+        line = text.count("\n", 0, match.start()) + 1
+        where = f"{path}: not valid {fmt}: line {line}"
+        if parameter or external:
+            raise FormatError(f"{where}: the entity {name!r} is a parameter or external entity; spinekg reads no "
+                              "entity from elsewhere: write its value into the document")
+        if "&" in value or "%" in value:
+            raise FormatError(f"{where}: the entity {name!r} refers to other entities, which can expand without "
+                              "bound; write its value out")
+        expansion += len(value) * text.count(f"&{name};")
+        if expansion > MAX_ENTITY_EXPANSION:
+            raise FormatError(f"{where}: the entities expand to more than {MAX_ENTITY_EXPANSION:,} characters")
+
+
 def read_graph(path: Path, format: str | None = None) -> tuple[Graph, Graph]:
     """Read an exported graph; return ``(ontology, data)``.
 
@@ -247,6 +286,8 @@ def read_graph(path: Path, format: str | None = None) -> tuple[Graph, Graph]:
         raise FormatError(f"{path}: file is empty")
     if fmt in ("json-ld", "application/ld+json"):
         check_jsonld(path)
+    elif fmt in ("xml", "application/rdf+xml", "trix", "application/trix"):
+        check_xml_entities(path, fmt)
     ontology, data = Graph(), Graph()
     bind_prefixes(ontology)
     bind_prefixes(data)

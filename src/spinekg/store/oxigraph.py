@@ -254,6 +254,17 @@ def fill_from_graphs(store, ontology, data) -> None:
     store.extend(quads)
 
 
+def _check_source(path: Path, fmt: str) -> None:
+    """What is refused before a file is parsed: JSON-LD contexts by reference and deep nesting,
+    XML entities that expand without bound (see :mod:`spinekg.core.rdfio`)."""
+    from spinekg.core.rdfio import check_jsonld, check_xml_entities
+
+    if fmt == "json-ld":
+        check_jsonld(path)
+    elif fmt in ("xml", "trix"):
+        check_xml_entities(path, fmt)
+
+
 def fill_from_file(store, path: Path, fmt: str) -> None:
     """Parse a graph file into the store with Oxigraph's own parser (streamed, not held in memory).
 
@@ -263,10 +274,7 @@ def fill_from_file(store, path: Path, fmt: str) -> None:
 
     from spinekg.core.rdfio import DATA_GRAPH, QUAD_FORMATS
 
-    if fmt == "json-ld":  # no context fetched, no nesting that could exhaust the parser's stack
-        from spinekg.core.rdfio import check_jsonld
-
-        check_jsonld(path)
+    _check_source(path, fmt)
     native = _NATIVE.get(fmt)
     if native is None:  # a syntax only rdflib reads (TriX): parse there and copy
         from spinekg.core.rdfio import read_graph
@@ -357,10 +365,8 @@ def open_or_fill(spec: StoreSpec, wanted: dict, path: Path | None = None, fmt: s
             raise StoreError(f"{spec.path}: filling this store from {manifest['source']} did not complete; fill it "
                              f"again (--input {manifest['source']} --store oxigraph:{spec.path})")
         if not is_current(manifest, wanted):
-            if path is not None and fmt == "json-ld":  # refused before anything in the store changes
-                from spinekg.core.rdfio import check_jsonld
-
-                check_jsonld(path)
+            if path is not None:  # refused before anything in the store changes
+                _check_source(path, fmt)
             _begin(spec, wanted)
             store.clear()
             if path is None:
