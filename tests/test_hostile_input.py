@@ -386,3 +386,38 @@ def test_plain_namespace_entities_still_read(tmp_path):
                     '<rdf:Description rdf:about="&ex;a"><ex:p rdf:resource="&ex;b"/></rdf:Description></rdf:RDF>',
                     encoding="utf-8")
     assert len(spinekg.load(path).graph) == 1
+
+
+# ---- bounded queries -----------------------------------------------------------------------------
+
+CARTESIAN = "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f }"
+
+
+@pytest.mark.parametrize("store", ["memory", "oxigraph"])
+def test_a_cartesian_select_stops_at_the_row_cap(store):
+    import time
+
+    started = time.monotonic()
+    result = run("sparql", CARTESIAN, "--max-rows", "1000", "--store", store)
+    assert result.exit_code == 2 and "more than 1,000 rows" in one_line_error(result)
+    assert time.monotonic() - started < 20
+
+
+def test_a_long_query_is_stopped_at_the_time_limit():
+    import subprocess
+    import sys
+    import time
+
+    started = time.monotonic()
+    proc = subprocess.run([sys.executable, "-m", "spinekg", "sparql", "--timeout", "2",
+                           "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f }"],
+                          capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 2
+    assert "ran longer than 2 s" in proc.stderr and "Traceback" not in proc.stderr
+    assert time.monotonic() - started < 30
+
+
+def test_the_caps_do_not_touch_ordinary_answers():
+    result = run("query", "treatments-for-condition", "--param", "condition=back pain", "--max-rows", "500",
+                 "-f", "csv")
+    assert result.exit_code == 0 and len(result.output.splitlines()) > 2

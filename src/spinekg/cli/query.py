@@ -25,6 +25,44 @@ def _engine(graph_file: Path | None, endpoint: str | None, store: str | None = N
     return kg.engine, kg
 
 
+def _limited(engine, allow_service: bool, timeout: float):
+    """The engine with the command's limits: SERVICE allowed or not, and for a remote endpoint the
+    request's own time limit."""
+    engine.allow_service = allow_service
+    if hasattr(engine, "timeout"):
+        engine.timeout = timeout
+    return engine
+
+
+def _bounded(call, timeout: float):
+    """``call()`` with a time limit: it runs in a worker thread; when the limit passes, the command
+    fails (exit 2) and the process ends, taking the unfinished query with it."""
+    import threading
+
+    from spinekg.core.errors import QueryLimitError, SpinekgError
+
+    outcome: dict = {}
+
+    def work():
+        try:
+            outcome["value"] = call()
+        except SpinekgError as err:  # handed to the main thread without the worker's frames, which
+            outcome["error"] = err.with_traceback(None)  # hold engine objects bound to this thread
+            err.__context__ = err.__cause__ = None
+        except BaseException as err:
+            outcome["error"] = err
+
+    worker = threading.Thread(target=work, name="spinekg-query", daemon=True)
+    worker.start()
+    worker.join(timeout)
+    if worker.is_alive():
+        raise QueryLimitError(f"the query ran longer than {timeout:g} s and was stopped; narrow it, add a LIMIT, "
+                              "or raise --timeout")
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome["value"]
+
+
 def _parse_params(pairs: tuple[str, ...]) -> dict[str, str]:
     from spinekg.core.errors import ParameterError
 
@@ -68,6 +106,10 @@ endpoint_option = click.option("--endpoint", default=None, metavar="URL",
 format_option = click.option("-f", "--format", "fmt", type=click.Choice(_FORMATS), default="table", show_default=True,
                              help="Result format (json: SPARQL 1.1 Query Results JSON; csv/tsv: the W3C formats).")
 output_option = click.option("-o", "--output", default="-", help="Write the results to this file instead of stdout.")
+timeout_option = click.option("--timeout", default=60.0, show_default=True, type=click.FloatRange(min=0, min_open=True),
+                              help="Seconds the query may run.")
+max_rows_option = click.option("--max-rows", default=100_000, show_default=True, type=click.IntRange(min=1),
+                               help="The most rows an answer may have (more: exit 2; add a LIMIT).")
 service_option = click.option("--allow-service", is_flag=True,
                               help="Run a query that uses SERVICE (it sends requests to the servers it names); "
                                    "refused by default.")
@@ -87,8 +129,11 @@ service_option = click.option("--allow-service", is_flag=True,
 @endpoint_option
 @store_option
 @service_option
+@timeout_option
+@max_rows_option
 def query(name: str | None, params: tuple[str, ...], list_: bool, query_file: Path | None, show: bool, fmt: str,
-          output: str, graph_file: Path | None, endpoint: str | None, store: str, allow_service: bool) -> None:
+          output: str, graph_file: Path | None, endpoint: str | None, store: str, allow_service: bool,
+          timeout: float, max_rows: int) -> None:
     """Run the competency question NAME of the query library (see --list) and print its answer.
 
     \b
@@ -113,9 +158,8 @@ def query(name: str | None, params: tuple[str, ...], list_: bool, query_file: Pa
         click.echo(spec.text, nl=False)
         return
     values = _parse_params(params)
-    engine, _ = _engine(graph_file, endpoint, store)
-    engine.allow_service = allow_service
-    _write(run(engine, spec, values), fmt, output)
+    engine = _limited(_engine(graph_file, endpoint, store)[0], allow_service, timeout)
+    _write(_bounded(lambda: run(engine, spec, values, max_rows=max_rows), timeout), fmt, output)
 
 
 @click.command()
@@ -126,8 +170,10 @@ def query(name: str | None, params: tuple[str, ...], list_: bool, query_file: Pa
 @endpoint_option
 @store_option
 @service_option
+@timeout_option
+@max_rows_option
 def sparql(text: str, fmt: str, output: str, graph_file: Path | None, endpoint: str | None, store: str,
-           allow_service: bool) -> None:
+           allow_service: bool, timeout: float, max_rows: int) -> None:
     """Run a SPARQL SELECT or ASK QUERY ('-' reads it from stdin) on the graph; updates are refused.
 
     \b
@@ -142,9 +188,8 @@ def sparql(text: str, fmt: str, output: str, graph_file: Path | None, endpoint: 
         text, source = sys.stdin.read(MAX_QUERY_BYTES + 1), "<stdin>"
         if len(text) > MAX_QUERY_BYTES:
             raise ParameterError(f"<stdin>: larger than {MAX_QUERY_BYTES // 1024} KiB: not a query")
-    engine, _ = _engine(graph_file, endpoint, store)
-    engine.allow_service = allow_service
-    _write(engine.select(text, source=source), fmt, output)
+    engine = _limited(_engine(graph_file, endpoint, store)[0], allow_service, timeout)
+    _write(_bounded(lambda: engine.select(text, source=source, max_rows=max_rows), timeout), fmt, output)
 
 
 def register(main: click.Group) -> None:

@@ -10,8 +10,7 @@ from pathlib import Path
 
 __all__ = [
     "SpinekgError", "CurationError", "CorpusError", "UnknownNameError", "AmbiguousNameError", "FormatError",
-    "ShapesError", "QuerySyntaxError", "ParameterError", "EndpointError",
-]
+    "ShapesError", "QuerySyntaxError", "ParameterError", "EndpointError", "QueryLimitError"]
 
 
 class SpinekgError(Exception):
@@ -86,3 +85,7 @@ class ParameterError(SpinekgError, ValueError):
 
 class EndpointError(SpinekgError, OSError):
     """A SPARQL endpoint cannot be reached, or it refused or failed a request."""
+
+
+class QueryLimitError(SpinekgError, RuntimeError):
+    """A query ran past its time limit or gave more rows than allowed."""

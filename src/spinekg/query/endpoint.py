@@ -44,7 +44,7 @@ from rdflib.namespace import RDFS
 from rdflib.term import Node
 
 from spinekg.core.errors import EndpointError, ParameterError, QuerySyntaxError
-from spinekg.query.engines import Results, iris_in, term_from_json
+from spinekg.query.engines import Results, collect_rows, iris_in, term_from_json
 from spinekg.query.text import (ABSOLUTE_IRI, NOT_IN_IRI, Insertions, bind_with_insertions, check_query, iri_text,
                                 line_column, original_index)
 
@@ -207,6 +207,7 @@ class RemoteEngine:
         #: send queries that use SERVICE (the endpoint would request the servers they name)
         self.allow_service = allow_service
 
+
     def __repr__(self) -> str:
         return f"RemoteEngine({redact(self.url)!r})"
 
@@ -228,7 +229,7 @@ class RemoteEngine:
                                 "(for Oxigraph, .../query)?") from error
 
     def select(self, text: str, bindings: Mapping[str, Node] | None = None, *,
-               source: str = "<query>") -> Results:
+               source: str = "<query>", max_rows: int | None = None) -> Results:
         """Run a SELECT or ASK query on the endpoint with ``bindings`` bound; labels filled."""
         check_query(text, source, allow_service=self.allow_service)
         sent, insertions = bind_with_insertions(text, bindings)
@@ -237,8 +238,8 @@ class RemoteEngine:
             return Results(columns=(), boolean=bool(doc["boolean"]))
         try:
             columns = tuple(doc["head"]["vars"])
-            rows = tuple({c: term_from_json(b[c]) if c in b else None for c in columns}
-                         for b in doc["results"]["bindings"])
+            rows = collect_rows(({c: term_from_json(b[c]) if c in b else None for c in columns}
+                                 for b in doc["results"]["bindings"]), max_rows)
         except (KeyError, TypeError, ValueError) as error:
             raise EndpointError(f"{redact(self.url)} answered with malformed SPARQL JSON results: {error!r}") from error
         return Results(columns=columns, rows=rows, labels=self.labels(iris_in(rows)))

@@ -25,12 +25,13 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDFS, XSD
 from rdflib.term import Node, Variable
 
+from spinekg.core.errors import QueryLimitError
 from spinekg.core.terms import curie
 from spinekg.query.text import bind_values, check_query, parse_error, refuse_update
 from spinekg.store.terms import from_oxigraph
 
 __all__ = [
-    "Results", "Engine", "RdflibEngine", "OxigraphEngine", "term_to_json", "term_from_json", "iris_in",
+    "Results", "Engine", "RdflibEngine", "OxigraphEngine", "term_to_json", "term_from_json", "iris_in", "collect_rows",
 ]
 
 Row = dict[str, "Node | None"]
@@ -106,7 +107,7 @@ class Engine(Protocol):
     name: str
 
     def select(self, text: str, bindings: Mapping[str, Node] | None = None, *,
-               source: str = "<query>") -> Results:
+               source: str = "<query>", max_rows: int | None = None) -> Results:
         """Run a SELECT or ASK query with ``bindings`` bound; labels filled for the IRIs."""
 
     def labels(self, iris: set[URIRef]) -> dict[URIRef, str]:
@@ -183,7 +184,7 @@ class RdflibEngine:
         return prepared
 
     def select(self, text: str, bindings: Mapping[str, Node] | None = None, *,
-               source: str = "<query>") -> Results:
+               source: str = "<query>", max_rows: int | None = None) -> Results:
         check_query(text, source, allow_service=self.allow_service)
         prepared = self.prepare(text, source)
         init = {Variable(k): v for k, v in (bindings or {}).items()}
@@ -191,7 +192,7 @@ class RdflibEngine:
         if result.type == "ASK":
             return Results(columns=(), boolean=bool(result.askAnswer))
         columns = tuple(str(v) for v in result.vars)
-        rows = tuple({c: row[i] for i, c in enumerate(columns)} for row in result)
+        rows = collect_rows(({c: row[i] for i, c in enumerate(columns)} for row in result), max_rows)
         return Results(columns=columns, rows=rows, labels=self.labels(iris_in(rows)))
 
     def labels(self, iris: set[URIRef]) -> dict[URIRef, str]:
@@ -204,6 +205,18 @@ class RdflibEngine:
             if best is not None:
                 out[iri] = str(best)
         return out
+
+
+def collect_rows(rows, max_rows: int | None) -> tuple[dict, ...]:
+    """The rows of an answer, read one at a time, stopping at ``max_rows`` + 1 (so a query that
+    would give millions of rows fails early instead of filling the memory)."""
+    out = []
+    for row in rows:
+        out.append(row)
+        if max_rows is not None and len(out) > max_rows:
+            raise QueryLimitError(f"the query gives more than {max_rows:,} rows; add a LIMIT, or raise the "
+                                  "cap (--max-rows)")
+    return tuple(out)
 
 
 def iris_in(rows) -> set[URIRef]:
@@ -236,7 +249,7 @@ class OxigraphEngine:
         return cls(store)
 
     def select(self, text: str, bindings: Mapping[str, Node] | None = None, *,
-               source: str = "<query>") -> Results:
+               source: str = "<query>", max_rows: int | None = None) -> Results:
         import pyoxigraph
 
         check_query(text, source, allow_service=self.allow_service)
@@ -247,7 +260,7 @@ class OxigraphEngine:
         if isinstance(result, pyoxigraph.QueryBoolean):
             return Results(columns=(), boolean=bool(result))
         columns = tuple(v.value for v in result.variables)
-        rows = tuple({c: from_oxigraph(solution[c]) for c in columns} for solution in result)
+        rows = collect_rows(({c: from_oxigraph(solution[c]) for c in columns} for solution in result), max_rows)
         return Results(columns=columns, rows=rows, labels=self.labels(iris_in(rows)))
 
     def labels(self, iris: set[URIRef]) -> dict[URIRef, str]:

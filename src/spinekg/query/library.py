@@ -344,11 +344,12 @@ def bind_parameters(spec: QuerySpec, params: Mapping[str, object], index_factory
 
 
 def run(engine: Engine, spec: QuerySpec, params: Mapping[str, object] | None = None,
-        index: EntityIndex | Callable[[], EntityIndex] | None = None) -> Results:
+        index: EntityIndex | Callable[[], EntityIndex] | None = None, *, max_rows: int | None = None) -> Results:
     """Run a library query on ``engine`` with its parameters resolved and bound.
 
     ``index`` (an :class:`EntityIndex` or a function returning one) is built from the engine
-    when a parameter needs resolving and none is given.
+    when a parameter needs resolving and none is given. ``max_rows`` caps the answer
+    (:class:`~spinekg.core.errors.QueryLimitError` past it).
     """
     def index_factory() -> EntityIndex:
         if index is None:
@@ -357,4 +358,4 @@ def run(engine: Engine, spec: QuerySpec, params: Mapping[str, object] | None = N
 
     bindings = bind_parameters(spec, params or {}, index_factory)
     source = str(spec.path) if spec.path is not None else spec.name
-    return engine.select(spec.text, bindings, source=source)
+    return engine.select(spec.text, bindings, source=source, max_rows=max_rows)
