@@ -15,7 +15,9 @@ __all__ = ["SpinekgGroup", "corpus_option", "corpus_dir", "store_option", "open_
 
 
 def emit(data: bytes, output: str) -> None:
-    """Write ``data`` to ``output`` atomically, or to stdout for '-'."""
+    """Write ``data`` to stdout for '-', else to the file ``output`` atomically (a device such
+    as /dev/null, a FIFO or /dev/stdout is written in place, a symlink is followed: see
+    :func:`spinekg.core.files.atomic_output`)."""
     if output == "-":
         sys.stdout.buffer.write(data)
         sys.stdout.buffer.flush()

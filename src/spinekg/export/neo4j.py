@@ -25,7 +25,7 @@ import json
 import re
 from pathlib import Path
 
-from spinekg.core.files import write_atomic
+from spinekg.core.files import write_file_set
 
 __all__ = ["to_neo4j", "write_neo4j", "MULTIFILE"]
 
@@ -86,11 +86,21 @@ RETURN count(rel);
 
 
 def write_neo4j(kg, path: str | Path) -> None:
-    """Write the files into the folder ``path`` (created if needed), each atomically."""
+    """Write the three files into the folder ``path`` (created if needed) as a set: all three are
+    written into a temporary folder beside it (``.FOLDER.spinekg-XXXXXXXX.tmp``) and moved into
+    place only when all are written, so a failure before that (an error building or writing any
+    of them, a full disk, Ctrl-C) leaves the old ``nodes.csv``, ``relationships.csv`` and
+    ``import.cypher`` all untouched and no temporary folder behind. Other files in the folder
+    are left alone.
+
+    What remains non-atomic: a new folder appears in one rename, but into an existing folder the
+    three files are renamed one after the other (each rename is atomic, and they are the last
+    step, after everything is written), so a reader looking in between, or a crash or a failed
+    rename between them, can see a new ``nodes.csv`` beside an old ``relationships.csv``. See
+    :func:`spinekg.core.files.write_file_set`."""
     folder = Path(path)
     if folder.exists() and not folder.is_dir():
         from spinekg.core.errors import SpinekgError
 
         raise SpinekgError(f"{folder}: the neo4j export writes a folder of files; give a folder path")
-    for name, data in to_neo4j(kg).items():
-        write_atomic(folder / name, data)
+    write_file_set(folder, to_neo4j(kg))
