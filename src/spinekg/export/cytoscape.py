@@ -5,6 +5,10 @@ CURIE, with ``label``, ``category``, ``color``, ``iri``, ``synonyms``, ``mapping
 ``source``, ``target``, ``predicate``, ``label``, ``claims``, ``negated``, and lists of
 ``documents``, ``modalities`` and ``quotes``. Loads in Cytoscape.js and in Cytoscape desktop
 (File > Import > Network from File, "Cytoscape.js JSON").
+
+Text stays text: JSON strings carry every character, control characters as ``\\u`` escapes, so
+labels and quotes read back exactly, except a lone surrogate, which UTF-8 cannot encode: it is
+replaced by U+FFFD, the policy all exports share (:mod:`spinekg.export.flat`).
 """
 
 from __future__ import annotations
@@ -13,7 +17,7 @@ import json
 from pathlib import Path
 
 from spinekg.core.files import write_atomic
-from spinekg.export.flat import colour
+from spinekg.export.flat import colour, safe_json_text
 
 __all__ = ["to_cytoscape", "write_cytoscape", "elements"]
 
@@ -37,7 +41,8 @@ def elements(kg) -> dict:
 
 def to_cytoscape(kg) -> bytes:
     """The JSON document (UTF-8, sorted keys, indented)."""
-    return (json.dumps(elements(kg), ensure_ascii=False, indent=1, sort_keys=True) + "\n").encode("utf-8")
+    text = json.dumps(elements(kg), ensure_ascii=False, indent=1, sort_keys=True)
+    return (safe_json_text(text) + "\n").encode("utf-8")
 
 
 def write_cytoscape(kg, path: str | Path) -> None:

@@ -1,10 +1,46 @@
-"""The entities view with scalar attributes only, in a fixed order: what file formats can hold."""
+"""The entities view with scalar attributes only, in a fixed order: what file formats can hold.
+
+Also the text policy every visualizer export follows (labels, categories, synonyms, quotes come
+from curated data and from any RDF file a user exports, so they may be hostile):
+
+* A character the format cannot carry is replaced by U+FFFD (the replacement character, never
+  dropped silently, never escaped as ``\\x07`` text): :data:`UNSAFE_CHARACTERS` lists them, the
+  characters XML 1.0 forbids even as character references (C0 controls other than tab, line
+  feed and carriage return, which includes NUL; U+FFFE, U+FFFF) and the surrogates, which a
+  Python ``str`` can hold alone but UTF-8 cannot encode. :func:`safe_text` applies it. GraphML,
+  GEXF, DOT (so SVG and PNG) and Mermaid replace these; JSON (Cytoscape, the ``quotes`` array)
+  escapes controls itself (``\\u0007``), so only surrogates are replaced there.
+* Everything else stays text: each format escapes what its reader would interpret (XML markup,
+  Graphviz escapes and HTML entities, Mermaid directives, entity codes and markup), as its
+  module says, so a label such as ``&#x3c;`` or ``%%{init: ...}%%`` is shown as those characters.
+"""
 
 from __future__ import annotations
 
 import json
+import re
 
-__all__ = ["flat_entities", "CATEGORY_COLOURS", "colour"]
+__all__ = ["flat_entities", "CATEGORY_COLOURS", "colour", "safe_text", "safe_json_text", "REPLACEMENT",
+           "UNSAFE_CHARACTERS", "SURROGATES"]
+
+#: what an unsafe character becomes
+REPLACEMENT = "\ufffd"
+#: characters no export writes: those XML 1.0 forbids (also as ``&#...;``) and lone surrogates
+UNSAFE_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+#: the surrogates (alone in a ``str``, as they always are, UTF-8 cannot encode them)
+SURROGATES = re.compile("[\ud800-\udfff]")
+
+
+def safe_text(text: str) -> str:
+    """``text`` with every :data:`UNSAFE_CHARACTERS` character replaced by :data:`REPLACEMENT`."""
+    return UNSAFE_CHARACTERS.sub(REPLACEMENT, text)
+
+
+def safe_json_text(text: str) -> str:
+    """A JSON document's text with lone surrogates (which UTF-8 cannot encode) replaced by
+    :data:`REPLACEMENT`; JSON already writes control characters as ``\\u`` escapes."""
+    return SURROGATES.sub(REPLACEMENT, text)
+
 
 #: One colour per upper category (a qualitative palette), by category label.
 CATEGORY_COLOURS = {
@@ -27,19 +63,27 @@ def flat_entities(kg):
     """A ``MultiDiGraph`` keyed by CURIEs, nodes and edges sorted, every attribute a str or int.
 
     Lists become ``"; "``-joined text, except ``quotes``, a JSON array (quotes contain ``;``).
+    Every id, key and text is passed through :func:`safe_text`, so an XML writer gives a
+    well-formed document.
     """
     import networkx as nx
 
     from spinekg.core.terms import curie
 
+    def name(term) -> str:
+        return safe_text(curie(term))
+
     view = kg.to_networkx("entities")
     out = nx.MultiDiGraph()
     for node in sorted(view.nodes, key=str):
         data = view.nodes[node]
-        out.add_node(curie(node), iri=str(node), label=data["label"], category=data["category"],
-                     synonyms="; ".join(data["synonyms"]), mappings="; ".join(data["mappings"]))
+        out.add_node(name(node), iri=safe_text(str(node)), label=safe_text(data["label"]),
+                     category=safe_text(data["category"]), synonyms=safe_text("; ".join(data["synonyms"])),
+                     mappings=safe_text("; ".join(data["mappings"])))
     for s, o, key, data in sorted(view.edges(keys=True, data=True), key=lambda e: (str(e[0]), str(e[2]), str(e[1]))):
-        out.add_edge(curie(s), curie(o), key=curie(key), predicate=data["predicate"], label=data["label"],
-                     claims=data["claims"], negated=data["negated"], documents="; ".join(data["documents"]),
-                     modalities="; ".join(data["modalities"]), quotes=json.dumps(data["quotes"], ensure_ascii=False))
+        out.add_edge(name(s), name(o), key=name(key), predicate=safe_text(data["predicate"]),
+                     label=safe_text(data["label"]), claims=data["claims"], negated=data["negated"],
+                     documents=safe_text("; ".join(data["documents"])),
+                     modalities=safe_text("; ".join(data["modalities"])),
+                     quotes=safe_json_text(json.dumps(data["quotes"], ensure_ascii=False)))
     return out

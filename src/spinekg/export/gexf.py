@@ -3,6 +3,11 @@
 Node ids are CURIEs and node labels the entities' labels; ``viz:color`` gives each upper category
 its colour (the same palette as the HTML view). Edge attributes as in GraphML. Written by
 networkx's GEXF writer.
+
+Text stays text and the document is always well-formed XML 1.0: the writer escapes markup, and a
+character XML cannot hold at all (a C0 control other than tab, line feed and carriage return,
+such as NUL or BEL; U+FFFE, U+FFFF; a lone surrogate) is replaced by U+FFFD in every id and
+value, the policy all exports share (:mod:`spinekg.export.flat`).
 """
 
 from __future__ import annotations

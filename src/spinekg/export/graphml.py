@@ -3,6 +3,11 @@
 Attribute keys are declared with their types (``claims`` and ``negated`` are ``int``, the rest
 ``string``); node ids are CURIEs; every edge carries its predicate, claim count, documents,
 modalities and quotes (a JSON array). Written by networkx's GraphML writer.
+
+Text stays text and the document is always well-formed XML 1.0: the writer escapes markup
+(``<``, ``&``, quotes), and a character XML cannot hold at all (a C0 control other than tab, line
+feed and carriage return, such as NUL or BEL; U+FFFE, U+FFFF; a lone surrogate) is replaced by
+U+FFFD in every id and value, the policy all exports share (:mod:`spinekg.export.flat`).
 """
 
 from __future__ import annotations

@@ -1,24 +1,48 @@
 """Mermaid flowchart (https://mermaid.js.org/syntax/flowchart.html) of the entities view.
 
 For Markdown that renders Mermaid (GitHub, GitLab, many wikis). Node ids are ``n0``, ``n1``, ...
-(labels are quoted strings with ``"`` written as ``#quot;`` and ``<``/``>`` as ``#lt;``/``#gt;``,
-so a label stays text); nodes get a class per category with its colour.
+and nodes get a class per category with its colour. The only lines are spinekg's own: no
+``%%`` comment or ``%%{init: ...}%%`` directive, no front matter.
+
+A label is only ever text. Each is one quoted string on one line (runs of whitespace, line
+breaks included, become one space) in which every character Mermaid would interpret is written
+as a Mermaid entity code (``#<decimal>;``, or ``#quot;``-style names, which Mermaid turns into
+the character when drawing): ``"`` ``#quot;``, ``&`` ``#amp;``, ``<`` ``#lt;``, ``>`` ``#gt;`` (HTML
+markup); ``%`` ``#37;``, ``{`` ``#123;``, ``}`` ``#125;`` (so no ``%%`` and no
+``%%{init: ...}%%`` directive can form, anywhere in the file: Mermaid reads directives before
+it parses, inside quoted labels too); ``#`` ``#35;`` (so a label's own ``#quot;`` or ``#60;``
+stays text); a backtick ``#96;`` (markdown strings); ``|`` ``#124;`` (edge label delimiters);
+``:`` ``#58;`` (Mermaid drops the ``;`` of an entity code on a line holding ``style``/``classDef``,
+then ``:``); and ``ﬂ`` ``#64258;``, ``¶`` ``#182;`` (the placeholders Mermaid's entity decoding
+uses, which would otherwise turn text back into an entity). Mermaid's lexer also reads a line
+holding ``direction TB`` (``BT``, ``LR``, ``RL``) anywhere as a direction statement, so the ``n``
+of such a ``direction`` is written ``#110;`` (``#78;`` for ``N``). As in every
+export (:mod:`spinekg.export.flat`), a character XML 1.0 cannot hold (NUL and the other C0
+controls except tab, line feed and carriage return; U+FFFE, U+FFFF; a lone surrogate) is first
+replaced by U+FFFD.
 """
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from spinekg.core.files import write_atomic
-from spinekg.export.flat import colour
+from spinekg.export.flat import colour, safe_text
 
-__all__ = ["to_mermaid", "write_mermaid"]
+__all__ = ["to_mermaid", "write_mermaid", "ENTITY_CODES"]
+
+#: each character Mermaid would interpret in a quoted label, and the entity code written for it
+ENTITY_CODES = {"#": "#35;", "&": "#amp;", '"': "#quot;", "<": "#lt;", ">": "#gt;", "%": "#37;", "{": "#123;",
+                "}": "#125;", "`": "#96;", "|": "#124;", ":": "#58;", "\ufb02": "#64258;", "\u00b6": "#182;"}
+_CODES = str.maketrans(ENTITY_CODES)
+#: the ``n`` of a ``direction`` that Mermaid would read as a direction statement
+_DIRECTION = re.compile(r"(?<=directio)n(?=\s+(?:TB|BT|LR|RL|TD))", re.IGNORECASE)
 
 
 def _text(label: str) -> str:
-    for char, code in (("&", "#amp;"), ('"', "#quot;"), ("<", "#lt;"), (">", "#gt;")):
-        label = label.replace(char, code)
-    return '"' + " ".join(label.split()) + '"'
+    text = " ".join(safe_text(label).translate(_CODES).split())
+    return '"' + _DIRECTION.sub(lambda n: f"#{ord(n.group())};", text) + '"'
 
 
 def to_mermaid(kg) -> bytes:

@@ -1,4 +1,10 @@
-"""SVG of the entities view, drawn by Graphviz from the DOT export (see :mod:`.dot`)."""
+"""SVG of the entities view, drawn by Graphviz from the DOT export (see :mod:`.dot`).
+
+Labels are drawn as the text they are: the DOT export escapes what Graphviz would interpret
+(quotes, backslashes, HTML entities such as ``&#x3c;``) and replaces the characters no export
+writes (NUL and the other C0 controls except tab, line feed and carriage return; U+FFFE, U+FFFF;
+lone surrogates) by U+FFFD (:mod:`spinekg.export.flat`), so Graphviz never fails on a label.
+"""
 
 from __future__ import annotations
 
