@@ -421,3 +421,28 @@ def test_the_caps_do_not_touch_ordinary_answers():
     result = run("query", "treatments-for-condition", "--param", "condition=back pain", "--max-rows", "500",
                  "-f", "csv")
     assert result.exit_code == 0 and len(result.output.splitlines()) > 2
+
+
+# ---- what a graph file may hold and an export cannot ---------------------------------------------
+
+def _one_triple(tmp_path, literal_nt: str):
+    path = tmp_path / "g.nt"
+    path.write_text(f"<http://example.org/a> <http://example.org/p> {literal_nt} .\n", encoding="utf-8")
+    return path
+
+
+def test_a_control_character_cannot_make_rdfxml_that_is_not_well_formed(tmp_path):
+    source = _one_triple(tmp_path, '"bell\\u0007"')
+    out = tmp_path / "g.rdf"
+    result = run("export", "-i", str(source), "-f", "xml", "-o", str(out))
+    assert result.exit_code == 2 and "U+0007" in one_line_error(result) and not out.exists()
+    assert run("export", "-i", str(source), "-f", "turtle", "-o", str(tmp_path / "g.ttl")).exit_code == 0
+
+
+@pytest.mark.parametrize("fmt", ["turtle", "nt", "xml"])
+def test_a_lone_surrogate_is_one_line(tmp_path, fmt):
+    source = tmp_path / "g.jsonld"
+    source.write_text('{"@id": "http://example.org/a", "http://example.org/p": "x\\ud800y"}', encoding="utf-8")
+    out = tmp_path / "out"
+    result = run("export", "-i", str(source), "-f", fmt, "-o", str(out))
+    assert result.exit_code == 2 and "surrogate" in one_line_error(result) and not out.exists()

@@ -96,7 +96,10 @@ def write_rdf(kg, format: str, out: BinaryIO) -> None:
     """
     fmt = resolve_format(format)
     if fmt in _LINE_FORMATS:
-        _write_sorted_lines(kg, fmt in ("nquads", "application/n-quads"), out)
+        try:
+            _write_sorted_lines(kg, fmt in ("nquads", "application/n-quads"), out)
+        except UnicodeEncodeError as err:
+            raise _encoding_error(err) from None
     else:
         out.write(serialize(kg, fmt))
 
@@ -149,10 +152,52 @@ def _write_sorted_lines(kg, quads: bool, out: BinaryIO) -> None:
                 handle.close()
 
 
+#: characters XML 1.0 cannot hold, not even as character references
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_XML_FORMATS = {"xml", "pretty-xml", "application/rdf+xml", "trix", "application/trix"}
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _check_terms(graph: Graph, fmt: str) -> None:
+    """Refuse to write what the syntax cannot hold, instead of a file that is not well-formed
+    (XML) or a silently changed text (rdflib writes a lone surrogate as '?')."""
+    xml = fmt in _XML_FORMATS
+    for triple in graph:
+        for term in triple:
+            text = str(term)
+            if text.isascii() and not xml:
+                continue
+            found = _SURROGATE.search(text) or (_NOT_XML.search(text) if xml else None)
+            if found is None:
+                continue
+            if _SURROGATE.match(found.group()):
+                raise FormatError(f"the graph holds a lone surrogate (U+{ord(found.group()):04X}) that UTF-8 cannot "
+                                  f"encode, in {term.n3()[:80]!r}; fix the source of that text")
+            raise FormatError(f"{term.n3()[:80]} holds the character U+{ord(found.group()):04X}, which {fmt} "
+                              "(XML) cannot hold; export as turtle, nt, nquads or json-ld")
+
+
+def _encoding_error(err: UnicodeEncodeError) -> FormatError:
+    text = err.object[max(0, err.start - 30):err.end + 30] if isinstance(err.object, str) else ""
+    return FormatError(f"the graph holds a lone surrogate (U+{ord(err.object[err.start]):04X}) that UTF-8 cannot "
+                       f"encode, near {text!r}; fix the source of that text")
+
+
 def serialize(kg, format: str = "turtle") -> bytes:
     """Serialize the complete graph of ``kg`` (a :class:`~spinekg.kg.KnowledgeGraph`) to bytes
     (deterministic; :func:`write_rdf` streams big graphs to a file instead)."""
+    try:
+        return _serialize(kg, format)
+    except UnicodeEncodeError as err:
+        raise _encoding_error(err) from None
+
+
+def _serialize(kg, format: str) -> bytes:
     fmt = resolve_format(format)
+    if fmt not in _LINE_FORMATS:  # (the line formats encode strictly and fail on their own)
+        _check_terms(kg.graph, fmt)
     if fmt in _LINE_FORMATS:
         from io import BytesIO
 

@@ -19,7 +19,7 @@ from collections import defaultdict
 from pathlib import Path
 
 from spinekg.core.files import write_atomic
-from spinekg.export.flat import CATEGORY_COLOURS, colour
+from spinekg.export.flat import CATEGORY_COLOURS, colour, safe_json_text
 
 __all__ = ["to_html", "write_html", "page_data"]
 
@@ -78,7 +78,7 @@ def page_data(kg) -> dict:
 
 
 def _json_for_script(data: dict) -> str:
-    text = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    text = safe_json_text(json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":")))
     return text.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e").replace(
         "\u2028", "\\u2028").replace("\u2029", "\\u2029")
 

@@ -26,6 +26,7 @@ import re
 from pathlib import Path
 
 from spinekg.core.files import write_file_set
+from spinekg.export.flat import safe_text
 
 __all__ = ["to_neo4j", "write_neo4j", "MULTIFILE"]
 
@@ -43,9 +44,11 @@ def _type(predicate: str) -> str:
 
 
 def _csv(rows: list[list]) -> bytes:
+    """The rows as CSV; text cells through :func:`~spinekg.export.flat.safe_text` (a NUL or a
+    lone surrogate would break the file for neo4j-admin, or its UTF-8)."""
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer, quoting=csv.QUOTE_ALL, lineterminator="\n")
-    writer.writerows(rows)
+    writer.writerows([[safe_text(cell) if isinstance(cell, str) else cell for cell in row] for row in rows])
     return buffer.getvalue().encode("utf-8")
 
 
