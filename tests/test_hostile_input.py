@@ -446,3 +446,56 @@ def test_a_lone_surrogate_is_one_line(tmp_path, fmt):
     out = tmp_path / "out"
     result = run("export", "-i", str(source), "-f", fmt, "-o", str(out))
     assert result.exit_code == 2 and "surrogate" in one_line_error(result) and not out.exists()
+
+
+# ---- curation files that would crash or lie ------------------------------------------------------
+
+CURATED = "000_0e4ad2cffa1f476f"
+
+
+def _curated(sources):
+    return sources / "data" / "documents" / f"{CURATED}.yaml"
+
+
+def _build(sources, corpus, tmp_path):
+    return run("build", "--corpus", str(corpus), "--ontology", str(sources / "ontology"), "--data",
+               str(sources / "data"), "-o", str(tmp_path / "kg.ttl"))
+
+
+def _replace_line(path, needle, new):
+    lines = path.read_text(encoding="utf-8").split("\n")
+    number = next(i for i, line in enumerate(lines) if needle in line)
+    lines[number] = lines[number].replace(needle, new)
+    path.write_text("\n".join(lines), encoding="utf-8")
+    return number + 1
+
+
+@pytest.mark.parametrize("value, message", [(".inf", "finite number"), (".nan", "finite number"),
+                                            ("-.inf", "finite number"), ("1" * 5001, "more than 100 digits")])
+def test_numbers_that_are_not_numbers_are_one_line(sources, corpus, tmp_path, value, message):
+    doc = _curated(sources)
+    line = _replace_line(doc, "value: 4", f"value: {value}")
+    result = _build(sources, corpus, tmp_path)
+    assert result.exit_code == 2
+    assert f"{doc}:{line}" in one_line_error(result) and message in one_line_error(result)
+    assert len(one_line_error(result)) < 400 and not (tmp_path / "kg.ttl").exists()
+
+
+def test_an_impossible_date_is_one_line(sources, corpus, tmp_path):
+    doc = _curated(sources)
+    line = _replace_line(doc, "datePublished, 2021-05-11]", "datePublished, 2021-02-30]")
+    result = _build(sources, corpus, tmp_path)
+    assert result.exit_code == 2
+    assert f"{doc}:{line}" in one_line_error(result) and "not a valid date" in one_line_error(result)
+
+
+def test_a_yaml_alias_bomb_is_refused_without_expanding_it(sources, corpus, tmp_path):
+    doc = _curated(sources)
+    bomb = ["x0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]"]
+    bomb += [f"x{i}: &a{i} [*a{i-1}, *a{i-1}, *a{i-1}, *a{i-1}, *a{i-1}, *a{i-1}, *a{i-1}, *a{i-1}, *a{i-1}]"
+             for i in range(1, 10)]
+    doc.write_text("\n".join(bomb) + "\n" + doc.read_text(encoding="utf-8"), encoding="utf-8")
+    result = _build(sources, corpus, tmp_path)
+    assert result.exit_code == 2
+    assert f"{doc}:1" in one_line_error(result) and "aliases" in one_line_error(result)
+    assert len(result.output) < 2000

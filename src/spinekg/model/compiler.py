@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import difflib
 import hashlib
+import math
 from decimal import Decimal
 from dataclasses import dataclass
 from pathlib import Path
@@ -324,6 +325,8 @@ class _Compiler:
         elif key == "value":
             if isinstance(value, bool) or not isinstance(value, (int, float)):
                 raise src.error(f"value must be a number, got {value!r}")
+            if isinstance(value, float) and not math.isfinite(value):
+                raise src.error(f"value must be a finite number, got {value!r}; write the number the page gives")
             g.add((iri, SPK.value, decimal_literal(value)))
         elif key == "comparator":
             if value not in _COMPARATORS:

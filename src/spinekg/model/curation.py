@@ -8,6 +8,7 @@ the files; resolving names against the ontology and checking quotes against the 
 from __future__ import annotations
 
 import datetime as _dt
+import math
 import re
 from dataclasses import dataclass
 from decimal import Decimal
@@ -166,6 +167,43 @@ def _construct_sequence(loader: yaml.SafeLoader, node: yaml.SequenceNode) -> _Li
 _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
 _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_sequence)
 
+#: the longest integer a curation file may hold (Python refuses to convert above 4,300 digits)
+MAX_INTEGER_DIGITS = 100
+
+
+def _checked(construct, what: str):
+    """A scalar constructor whose ValueError (an impossible date, an integer too long to convert)
+    becomes a YAML error at the value's line."""
+    def wrapped(loader, node):
+        if what == "integer" and len(node.value.lstrip("+-").replace("_", "")) > MAX_INTEGER_DIGITS:
+            raise yaml.constructor.ConstructorError(None, None, f"an integer of more than {MAX_INTEGER_DIGITS} "
+                                                    "digits; quote it if it is text", node.start_mark)
+        try:
+            return construct(loader, node)
+        except (ValueError, OverflowError) as err:
+            raise yaml.constructor.ConstructorError(None, None, f"not a valid {what}: {str(err)[:80]}",
+                                                    node.start_mark) from None
+    return wrapped
+
+
+_Loader.add_constructor("tag:yaml.org,2002:int", _checked(yaml.constructor.SafeConstructor.construct_yaml_int, "integer"))
+_Loader.add_constructor("tag:yaml.org,2002:timestamp",
+                        _checked(yaml.constructor.SafeConstructor.construct_yaml_timestamp, "date"))
+
+
+def _refuse_aliases(text: str, path: Path) -> None:
+    """Curation files are plain data: an anchor or alias (``&a``, ``*a``) could make a small file
+    stand for an enormous value (a "billion laughs"), so they are refused."""
+    if "&" not in text and "*" not in text:
+        return
+    try:
+        for token in yaml.scan(text, Loader=_BaseLoader):
+            if isinstance(token, (yaml.AliasToken, yaml.AnchorToken)):
+                raise CurationError("YAML anchors and aliases (&name, *name) are not used in curation files; "
+                                    "write the value out", path, token.start_mark.line + 1)
+    except yaml.MarkedYAMLError:
+        return  # a syntax error: reported with its line when the file is loaded
+
 def _load_yaml(path: Path) -> Any:
     try:
         text = path.read_text(encoding="utf-8")
@@ -173,6 +211,7 @@ def _load_yaml(path: Path) -> Any:
         raise CurationError("file not found", path) from err
     except UnicodeDecodeError as err:
         raise CurationError(f"not UTF-8 text ({err.reason} at byte {err.start})", path) from err
+    _refuse_aliases(text, path)
     loader = _Loader(text)
     loader.path = str(path)  # for errors raised while constructing (duplicate keys)
     try:
@@ -181,6 +220,9 @@ def _load_yaml(path: Path) -> Any:
         mark = err.problem_mark or err.context_mark
         line = mark.line + 1 if mark is not None else None
         problem = err.problem or err.context or "invalid YAML"
+        if isinstance(err, yaml.constructor.ConstructorError) and err.problem and err.problem.startswith(("not a valid",
+                                                                                                           "an integer")):
+            raise CurationError(f"{problem}", path, line) from None
         raise CurationError(f"YAML syntax error: {problem}; fix the indentation or quoting there",
                             path, line) from err
     except yaml.YAMLError as err:
@@ -236,6 +278,8 @@ def _object(value: Any, src: Source) -> str | Literal:
     if isinstance(value, (int,)):
         return Literal(value)
     if isinstance(value, float):
+        if not math.isfinite(value):
+            raise src.error(f"object {value!r} is not a finite number; write the number the page gives, or quote it")
         return Literal(Decimal(repr(value)))
     if isinstance(value, _dt.datetime):
         raise src.error(f"object {value!r}: give a date (YYYY-MM-DD), not a date and time")
