@@ -499,3 +499,39 @@ def test_a_yaml_alias_bomb_is_refused_without_expanding_it(sources, corpus, tmp_
     assert result.exit_code == 2
     assert f"{doc}:1" in one_line_error(result) and "aliases" in one_line_error(result)
     assert len(result.output) < 2000
+
+
+def test_a_new_store_is_marked_before_oxigraph_writes(tmp_path):
+    from spinekg.store.oxigraph import StoreSpec, open_store
+
+    folder = tmp_path / "kg.db"
+    store = open_store(StoreSpec.parse(f"oxigraph:{folder}"))
+    del store  # what a crash right after opening leaves: the next use fills it instead of refusing it
+    assert _manifest(folder) == {"complete": False}
+    with spinekg.load(store=f"oxigraph:{folder}") as kg:
+        assert len(kg) > 20000 and _manifest(folder)["complete"] is True
+
+
+def test_graph_on_the_memory_store_is_one_line():
+    result = run("sparql", "SELECT * WHERE { GRAPH ?g { ?s ?p ?o } } LIMIT 1")
+    assert result.exit_code == 2 and "--store oxigraph" in one_line_error(result)
+    assert run("sparql", "SELECT * WHERE { GRAPH ?g { ?s ?p ?o } } LIMIT 1", "--store", "oxigraph").exit_code == 0
+
+
+def test_sigterm_ends_a_command_like_ctrl_c(tmp_path):
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    env = dict(os.environ, TMPDIR=str(tmp_path / "tmp"))
+    (tmp_path / "tmp").mkdir()
+    proc = subprocess.Popen([sys.executable, "-m", "spinekg", "sparql", "--timeout", "100",
+                             "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f }"],
+                            stderr=subprocess.PIPE, text=True, env=env)
+    time.sleep(3)
+    proc.send_signal(signal.SIGTERM)
+    assert proc.wait(timeout=30) == 128 + signal.SIGTERM
+    assert "Traceback" not in proc.stderr.read()
+    assert list((tmp_path / "tmp").iterdir()) == []

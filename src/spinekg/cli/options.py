@@ -4,6 +4,7 @@ opening the graph and writing an output ('-' is stdout)."""
 from __future__ import annotations
 
 import sys
+from contextlib import contextmanager
 from pathlib import Path
 
 import click
@@ -11,7 +12,7 @@ import click
 from spinekg.core.errors import SpinekgError
 from spinekg.core.files import write_atomic
 
-__all__ = ["SpinekgGroup", "corpus_option", "corpus_dir", "store_option", "open_graph", "emit"]
+__all__ = ["SpinekgGroup", "ended_by_signals", "corpus_option", "corpus_dir", "store_option", "open_graph", "emit"]
 
 
 def emit(data: bytes, output: str) -> None:
@@ -25,12 +26,39 @@ def emit(data: bytes, output: str) -> None:
         write_atomic(output, data)
 
 
+@contextmanager
+def ended_by_signals():
+    """While a command runs, SIGTERM and SIGHUP end it the way Ctrl-C does: by an exception, so
+    every ``finally`` runs (temporary files and folders removed, a server stopped); the exit code
+    is 128 + the signal's number. Outside the main thread (or on a platform without them) nothing
+    is changed."""
+    import signal
+    import threading
+
+    wanted = [getattr(signal, name) for name in ("SIGTERM", "SIGHUP") if hasattr(signal, name)]
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def end(signum, frame):
+        raise SystemExit(128 + signum)
+
+    previous = {signum: signal.signal(signum, end) for signum in wanted}
+    try:
+        yield
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+
+
 class SpinekgGroup(click.Group):
-    """Turn spinekg errors into one line and exit code 2 (tracebacks only with --debug)."""
+    """Turn spinekg errors into one line and exit code 2 (tracebacks only with --debug); SIGTERM
+    and SIGHUP clean up as Ctrl-C does (:func:`ended_by_signals`)."""
 
     def invoke(self, ctx: click.Context):
         try:
-            return super().invoke(ctx)
+            with ended_by_signals():
+                return super().invoke(ctx)
         except SpinekgError as err:
             if ctx.params.get("debug"):
                 raise

@@ -25,7 +25,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDFS, XSD
 from rdflib.term import Node, Variable
 
-from spinekg.core.errors import QueryLimitError
+from spinekg.core.errors import QueryLimitError, QuerySyntaxError
 from spinekg.core.terms import curie
 from spinekg.query.text import bind_values, check_query, parse_error, refuse_update
 from spinekg.store.terms import from_oxigraph
@@ -188,6 +188,16 @@ class RdflibEngine:
         check_query(text, source, allow_service=self.allow_service)
         prepared = self.prepare(text, source)
         init = {Variable(k): v for k, v in (bindings or {}).items()}
+        try:
+            return self._run(prepared, init, max_rows)
+        except Exception as err:
+            if "requiring a dataset" in str(err):  # rdflib: GRAPH on a plain graph
+                raise QuerySyntaxError("GRAPH needs named graphs, and the memory store holds one graph; run the "
+                                       "query with --store oxigraph (the ontology and data graphs are named there)",
+                                       source) from None
+            raise
+
+    def _run(self, prepared, init, max_rows: int | None) -> Results:
         result = self.graph.query(prepared, initBindings=init)
         if result.type == "ASK":
             return Results(columns=(), boolean=bool(result.askAnswer))

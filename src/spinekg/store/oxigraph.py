@@ -210,6 +210,9 @@ def open_store(spec: StoreSpec):
     if path.is_dir() and any(path.iterdir()) and not (path / MANIFEST).is_file():
         raise StoreError(f"{path}: this folder is not a spinekg store (no {MANIFEST}); it is left untouched: "
                          "choose a new or empty folder")
+    if not (path / MANIFEST).is_file():  # a new store says it is spinekg's (and not filled) before
+        path.mkdir(parents=True, exist_ok=True)  # Oxigraph writes anything, so a crash leaves a
+        write_manifest(spec, {"complete": False})  # folder spinekg recognises and fills again
     try:
         return ox.Store(str(path))
     except OSError as err:

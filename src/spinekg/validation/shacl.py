@@ -380,6 +380,10 @@ def validate(kg, shapes: str | Path | Iterable[str | Path] | None = None, *,
     except ReportableRuntimeError as err:
         raise ShapesError(f"{', '.join(str(f) for f in files)}: pyshacl could not run the shapes: "
                           f"{str(err).strip().splitlines()[0]}") from err
+    except Exception as err:  # pyshacl itself failed (e.g. re.error formatting a message whose value holds "\p")
+        first = (str(err).strip().splitlines() or [""])[0][:200]
+        raise ShapesError(f"pyshacl failed while validating ({type(err).__name__}: {first}); the sparql engine "
+                          "(--engine sparql, with pyoxigraph) may get through") from err
     if not isinstance(report, Graph):  # pyshacl returns a failure object instead of a report
         raise ShapesError(f"{', '.join(str(f) for f in files)}: pyshacl could not run the shapes: {_text.strip().splitlines()[0]}")
     bind_prefixes(report)
