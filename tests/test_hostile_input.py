@@ -535,3 +535,27 @@ def test_sigterm_ends_a_command_like_ctrl_c(tmp_path):
     assert proc.wait(timeout=30) == 128 + signal.SIGTERM
     assert "Traceback" not in proc.stderr.read()
     assert list((tmp_path / "tmp").iterdir()) == []
+
+
+@pytest.mark.parametrize("command", [["export", "-f", "nt", "-o", "-", "-i"], ["stats"], ["push", "--endpoint",
+                                     "http://127.0.0.1:9/store"]])
+def test_an_invalid_iri_is_refused_when_read(tmp_path, command):
+    path = tmp_path / "g.ttl"
+    path.write_text('<http://example.org/a> <http://example.org/p> "x" .\n'
+                    '<http://example.org/c d> <http://example.org/p> "y" .\n', encoding="utf-8")
+    result = run(*command, str(path))
+    assert result.exit_code == 2
+    assert "line 2" in one_line_error(result) and "not a valid IRI" in one_line_error(result)
+
+
+def test_a_huge_line_is_refused_on_the_memory_store_and_read_by_oxigraph(tmp_path):
+    import time
+
+    path = tmp_path / "g.nt"
+    path.write_text('<http://example.org/a> <http://example.org/p> "short" .\n'
+                    '<http://example.org/a> <http://example.org/q> "' + "x" * (2 << 20) + '" .\n', encoding="utf-8")
+    started = time.monotonic()
+    result = run("stats", str(path))
+    assert result.exit_code == 2 and "line 2 is longer than 512 KiB" in one_line_error(result)
+    assert time.monotonic() - started < 10
+    assert run("stats", str(path), "--store", "oxigraph").exit_code == 0

@@ -26,7 +26,7 @@ from spinekg.core.errors import FormatError, UnknownNameError
 from spinekg.core.namespaces import PREFIXES, bind_prefixes
 
 __all__ = ["serialize", "write_rdf", "rdf_formats", "resolve_format", "format_for_path", "format_of", "read_graph", "ONTOLOGY_GRAPH", "DATA_GRAPH", "check_jsonld", "MAX_JSON_DEPTH", "check_xml_entities",
-           "MAX_ENTITY_EXPANSION",
+           "MAX_ENTITY_EXPANSION", "check_line_lengths", "MAX_LINE_BYTES",
            "QUAD_FORMATS", "parse_error_line"]
 
 ONTOLOGY_GRAPH = URIRef("https://w3id.org/spinekg/graph/ontology")
@@ -317,6 +317,20 @@ def check_xml_entities(path: Path, fmt: str) -> None:
             raise FormatError(f"{where}: the entities expand to more than {MAX_ENTITY_EXPANSION:,} characters")
 
 
+#: the longest line rdflib is given in N-Triples or N-Quads (its parser takes time quadratic in the
+#: length of a line: 1 s at 512 KiB, 16 s at 2 MiB); Oxigraph's parser has no such limit
+MAX_LINE_BYTES = 512 * 1024
+
+
+def check_line_lengths(path: Path, fmt: str) -> None:
+    """Refuse a line-based file with a line longer than :data:`MAX_LINE_BYTES` (one line, exit 2)."""
+    with open(path, "rb") as handle:
+        for number, line in enumerate(iter(lambda: handle.readline(MAX_LINE_BYTES + 1), b""), 1):
+            if len(line) > MAX_LINE_BYTES and not line.endswith(b"\n"):  # cut at the limit: longer
+                raise FormatError(f"{path}: not valid {fmt}: line {number} is longer than {MAX_LINE_BYTES // 1024} KiB "
+                                  "(rdflib's parser would take minutes on it); load the file with --store oxigraph")
+
+
 def read_graph(path: Path, format: str | None = None) -> tuple[Graph, Graph]:
     """Read an exported graph; return ``(ontology, data)``.
 
@@ -333,9 +347,16 @@ def read_graph(path: Path, format: str | None = None) -> tuple[Graph, Graph]:
         check_jsonld(path)
     elif fmt in ("xml", "application/rdf+xml", "trix", "application/trix"):
         check_xml_entities(path, fmt)
+    elif fmt in _LINE_FORMATS:
+        check_line_lengths(path, fmt)
     ontology, data = Graph(), Graph()
     bind_prefixes(ontology)
     bind_prefixes(data)
+    import logging
+
+    term_log = logging.getLogger("rdflib.term")  # its "does not look like a valid URI" lines: the
+    level = term_log.level                       # check after parsing reports them in one line
+    term_log.setLevel(logging.ERROR)
     try:
         if fmt in QUAD_FORMATS:
             ds = Dataset()
@@ -348,7 +369,32 @@ def read_graph(path: Path, format: str | None = None) -> tuple[Graph, Graph]:
             data.parse(path, format=fmt)
     except Exception as err:  # rdflib raises many types for bad syntax; report one clear line
         raise FormatError(f"{path}: not valid {fmt}: {parse_error_line(err)}") from err
+    finally:
+        term_log.setLevel(level)
+    for graph in (ontology, data):
+        _check_iris(graph, path, fmt)
     return ontology, data
+
+
+#: what an IRI may not contain (RFC 3987): rdflib's parsers let some through, and then every
+#: writer, Oxigraph and any server would fail on them later
+_BAD_IRI = re.compile(r'[<>"{}|^`\\\s\x00-\x20\x7f]')
+
+
+def _check_iris(graph: Graph, path: Path, fmt: str) -> None:
+    for triple in graph:
+        for term in triple:
+            if isinstance(term, URIRef) and _BAD_IRI.search(term):
+                where = ""
+                try:
+                    with open(path, "rb") as handle:
+                        text = handle.read().decode("utf-8", "replace")
+                    at = text.find(str(term))
+                    where = f"line {text.count(chr(10), 0, at) + 1}: " if at >= 0 else ""
+                except OSError:
+                    pass
+                raise FormatError(f"{path}: not valid {fmt}: {where}{str(term)[:100]!r} is not a valid IRI (it holds "
+                                  f"{_BAD_IRI.search(term).group()!r}); percent-encode that character")
 
 
 def parse_error_line(err: Exception) -> str:
