@@ -208,7 +208,7 @@ def test_cached_graph_equals_the_compiled_one_and_a_corrupt_cache_is_ignored(tmp
 
     monkeypatch.setenv("SPINEKG_CACHE_DIR", str(tmp_path))
     first = spinekg.load()
-    files = list(tmp_path.glob("graph-*.pickle"))
+    files = list(tmp_path.glob("graph-*.json"))
     assert len(files) == 1
     second = spinekg.load()  # from the cache
     compiled = compile_shipped()

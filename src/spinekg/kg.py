@@ -319,7 +319,7 @@ def _cached_shipped() -> KnowledgeGraph:
     from spinekg.core.cache import load_cached, source_key, store_cached
 
     key = source_key(resource_dir("ontology"), resource_dir("data"))
-    cached = load_cached(key)
+    cached = load_cached(key, BuildReport)
     if cached is not None:
         graph, ontology, report = cached
         return KnowledgeGraph(graph=graph, ontology=ontology, report=report)
