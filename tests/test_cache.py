@@ -110,7 +110,8 @@ def folder(tmp_path, monkeypatch):
 # ---------------------------------------------------------------------------------------------
 # finding 1: a planted pickle was executed
 
-@pytest.mark.parametrize("folder_mode", [0o1777, 0o777, 0o770, 0o702], ids=oct)
+@pytest.mark.parametrize("folder_mode", [0o1777] + [pytest.param(m, marks=pytest.mark.slow) for m in (0o777, 0o770, 0o702)],
+                         ids=oct)
 def test_a_pickle_planted_in_a_folder_others_can_write_is_not_run(tmp_path, monkeypatch, capsys, reference,
                                                                   folder_mode):
     marker = tmp_path / "exploited"
@@ -138,6 +139,7 @@ def test_a_pickle_planted_in_a_folder_others_can_write_is_not_run(tmp_path, monk
     assert mode(shared) == folder_mode  # and left as it is: not spinekg's to change
 
 
+@pytest.mark.slow
 def test_a_file_spinekg_did_not_write_is_never_run_even_in_a_private_folder(folder, tmp_path, capsys,
                                                                             compiles, reference):
     marker = tmp_path / "exploited"
@@ -157,6 +159,7 @@ def test_a_file_spinekg_did_not_write_is_never_run_even_in_a_private_folder(fold
     assert len(compiles) == 1 and not warnings_of(capsys)
 
 
+@pytest.mark.slow
 def test_files_and_folders_of_another_user_are_not_used(tmp_path, monkeypatch, capsys, compiles, reference):
     if os.geteuid() != 0:
         pytest.skip("needs root to chown the planted file and folder to another user (uid 65534); "
@@ -196,6 +199,7 @@ def test_files_and_folders_of_another_user_are_not_used(tmp_path, monkeypatch, c
     assert cache_file(key).read_bytes() == content  # untouched
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("case", ["group-writable file", "world-writable file", "symlinked file",
                                   "fifo", "symlinked folder"])
 def test_a_cache_file_or_folder_that_fails_a_check_is_not_read(tmp_path, monkeypatch, capsys, compiles,
@@ -264,6 +268,7 @@ def test_the_default_folder_follows_xdg(tmp_path, monkeypatch):
 # ---------------------------------------------------------------------------------------------
 # finding 3: content of the wrong shape broke every command
 
+@pytest.mark.slow
 @pytest.mark.parametrize("content", [
     pickle.dumps(("a", "b")),  # the finding: a valid pickle, not a (Graph, Graph, BuildReport)
     pickle.dumps([1, 2, 3], protocol=2),

@@ -88,6 +88,7 @@ def test_service_in_a_query_file_is_refused(listener, tmp_path):
     assert listener.connections == 0
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("store", ["memory", "oxigraph"])
 def test_service_is_refused_from_python_unless_allowed(listener, store):
     kg = spinekg.load(store=store)
@@ -299,6 +300,7 @@ def test_credentials_in_the_url_are_sent_as_basic_auth():
     assert headers["Authorization"] == "Basic " + base64.b64encode(b"alice:s3cret").decode()
 
 
+@pytest.mark.slow
 def test_a_server_that_drips_its_answer_is_cut_off_at_the_timeout():
     import time
 
@@ -393,6 +395,7 @@ def test_plain_namespace_entities_still_read(tmp_path):
 CARTESIAN = "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f }"
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("store", ["memory", "oxigraph"])
 def test_a_cartesian_select_stops_at_the_row_cap(store):
     import time
@@ -403,6 +406,7 @@ def test_a_cartesian_select_stops_at_the_row_cap(store):
     assert time.monotonic() - started < 20
 
 
+@pytest.mark.slow
 def test_a_long_query_is_stopped_at_the_time_limit():
     import subprocess
     import sys
@@ -518,6 +522,7 @@ def test_graph_on_the_memory_store_is_one_line():
     assert run("sparql", "SELECT * WHERE { GRAPH ?g { ?s ?p ?o } } LIMIT 1", "--store", "oxigraph").exit_code == 0
 
 
+@pytest.mark.slow
 def test_sigterm_ends_a_command_like_ctrl_c(tmp_path):
     import os
     import signal

@@ -60,6 +60,7 @@ def device(path: str) -> tuple[int, int]:
 # devices, FIFOs, /dev/stdout, symlinks, folders: written (or refused), never replaced
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(os.geteuid() != 0, reason="the bug (a device replaced) needs root")
 def test_dev_null_stays_a_character_device():
     before = device("/dev/null")
@@ -69,6 +70,7 @@ def test_dev_null_stays_a_character_device():
     assert not any(p.name.startswith(".null.") for p in Path("/dev").iterdir())
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not os.path.exists("/dev/full"), reason="no /dev/full")
 def test_dev_full_is_a_one_line_error_and_stays_a_device():
     before = device("/dev/full")
@@ -80,6 +82,7 @@ def test_dev_full_is_a_one_line_error_and_stays_a_device():
     assert not any(p.name.startswith(".full.") for p in Path("/dev").iterdir())
 
 
+@pytest.mark.slow
 def test_dev_stdout_writes_to_the_descriptor_the_shell_opened(tmp_path, mermaid):
     """``-o /dev/stdout`` with stdout appended to a file: the file is appended to (same inode),
     not replaced; with stdout a pipe, the bytes come through the pipe."""
@@ -144,6 +147,7 @@ def test_symlink_output_stays_a_symlink_and_its_target_gets_the_content(tmp_path
     assert dangling.is_symlink() and (tmp_path / "real" / "new.mmd").read_bytes() == mermaid
 
 
+@pytest.mark.slow
 def test_symlink_to_a_device_writes_the_device(tmp_path):
     link = tmp_path / "sink"
     link.symlink_to("/dev/null")
