@@ -564,3 +564,15 @@ def test_a_huge_line_is_refused_on_the_memory_store_and_read_by_oxigraph(tmp_pat
     assert result.exit_code == 2 and "line 2 is longer than 512 KiB" in one_line_error(result)
     assert time.monotonic() - started < 10
     assert run("stats", str(path), "--store", "oxigraph").exit_code == 0
+
+
+@pytest.mark.parametrize("name, text", [
+    ("g.nt", '<http://example.org/a> <http://example.org/p> "x" .\n\n<http://example.org/a> <http://example.org/p> "x .\n'),
+    ("g.nq", '<http://example.org/a> <http://example.org/p> "x" <http://example.org/g> .\n'
+             '# a comment\n<http://example.org/a> <http://example.org/p> .\n'),
+])
+def test_line_format_errors_say_the_line(tmp_path, name, text):
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    result = run("stats", str(path))
+    assert result.exit_code == 2 and ": line 3: " in one_line_error(result)

@@ -368,7 +368,11 @@ def read_graph(path: Path, format: str | None = None) -> tuple[Graph, Graph]:
         else:
             data.parse(path, format=fmt)
     except Exception as err:  # rdflib raises many types for bad syntax; report one clear line
-        raise FormatError(f"{path}: not valid {fmt}: {parse_error_line(err)}") from err
+        why = parse_error_line(err)
+        if fmt in _LINE_FORMATS and not why.startswith("line "):  # rdflib's N-Triples parser gives no number
+            line = _first_bad_line(path, fmt)
+            why = f"line {line}: {why}" if line else why
+        raise FormatError(f"{path}: not valid {fmt}: {why}") from err
     finally:
         term_log.setLevel(level)
     for graph in (ontology, data):
@@ -395,6 +399,36 @@ def _check_iris(graph: Graph, path: Path, fmt: str) -> None:
                     pass
                 raise FormatError(f"{path}: not valid {fmt}: {where}{str(term)[:100]!r} is not a valid IRI (it holds "
                                   f"{_BAD_IRI.search(term).group()!r}); percent-encode that character")
+
+
+def _first_bad_line(path: Path, fmt: str, limit: int = 100_000) -> int | None:
+    """The number of the first line of an N-Triples or N-Quads file that does not parse on its own
+    (each line of these syntaxes is a statement), among the first ``limit`` lines."""
+    quads = fmt in ("nquads", "application/n-quads")
+    try:  # Oxigraph's parser (when installed) is fast and says where it failed
+        import pyoxigraph
+
+        for _ in pyoxigraph.parse(path=str(path), format=pyoxigraph.RdfFormat.N_QUADS if quads
+                                  else pyoxigraph.RdfFormat.N_TRIPLES):
+            pass
+    except ImportError:
+        pass
+    except SyntaxError as err:
+        found = re.search(r"line (\d+)", str(err))
+        if found:
+            return int(found.group(1))
+    with open(path, "rb") as handle:
+        for number, raw in enumerate(handle, 1):
+            if number > limit:
+                return None
+            text = raw.decode("utf-8", "replace").strip()
+            if not text or text.startswith("#"):
+                continue
+            try:
+                (Dataset() if quads else Graph()).parse(data=text, format="nquads" if quads else "nt")
+            except Exception:
+                return number
+    return None
 
 
 def parse_error_line(err: Exception) -> str:
