@@ -576,3 +576,48 @@ def test_line_format_errors_say_the_line(tmp_path, name, text):
     path.write_text(text, encoding="utf-8")
     result = run("stats", str(path))
     assert result.exit_code == 2 and ": line 3: " in one_line_error(result)
+
+
+# ---- the serve gateway, in front of a stand-in server ---------------------------------------------
+
+def _backend(body_chunks):
+    """An HTTP/1.0 server on loopback that answers every request with the given chunks, streamed."""
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    class Handler(BaseHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+
+        def do_GET(self):
+            self.send_response(200)
+            self.send_header("Content-Type", "application/sparql-results+json")
+            self.end_headers()
+            try:
+                for chunk in body_chunks():
+                    self.wfile.write(chunk)
+            except OSError:
+                pass
+
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    httpd.daemon_threads = True
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    return httpd
+
+
+@pytest.mark.parametrize("size, cap, received", [(5_000, 100_000, 5_000), (10_000_000, 100_000, None)])
+def test_the_gateway_streams_answers_up_to_its_cap(size, cap, received):
+    import urllib.request
+
+    from spinekg.query.gateway import Gateway
+
+    backend = _backend(lambda: (b"x" * 10_000 for _ in range(size // 10_000)) if size >= 10_000 else iter([b"x" * size]))
+    gateway = Gateway("127.0.0.1", 0, backend.server_address[1], max_bytes=cap).start()
+    try:
+        url = f"http://127.0.0.1:{gateway.port}/query?query=ASK%20%7B%7D"
+        with urllib.request.urlopen(url, timeout=30) as response:
+            got = len(response.read())
+        assert got == received if received is not None else got <= cap
+    finally:
+        gateway.stop()
+        backend.shutdown()
+        backend.server_close()

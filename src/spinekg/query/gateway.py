@@ -11,6 +11,9 @@ passes requests on, after three checks that the Oxigraph server does not make it
 * only reading methods and paths are passed: GET and HEAD anywhere (the query page and its files),
   POST to ``/query`` only.
 
+Answers are streamed back as they come, up to :data:`MAX_ANSWER_BYTES`; a client that goes away
+closes the connection to the server, which ends the work there.
+
 No CORS headers are sent, so a page on another origin cannot read the answers. The server's own
 time limit (``--timeout-s``) bounds the work a query may cause, also when the client has gone.
 """
@@ -25,10 +28,13 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from spinekg.core.errors import QuerySyntaxError
 from spinekg.query.text import check_query
 
-__all__ = ["Gateway", "MAX_QUERY_BYTES"]
+__all__ = ["Gateway", "MAX_QUERY_BYTES", "MAX_ANSWER_BYTES"]
 
 #: the largest query body passed on (a query is text; megabytes of it are not a question)
 MAX_QUERY_BYTES = 1 << 20
+#: the most bytes of one answer passed back (the server's time limit bounds its work; this bounds
+#: what one query can send, e.g. a cartesian SELECT *)
+MAX_ANSWER_BYTES = 256 << 20
 _PASSED_HEADERS = ("Content-Type", "Content-Length", "Cache-Control", "Last-Modified", "ETag")
 
 
@@ -100,32 +106,48 @@ class _Handler(BaseHTTPRequestHandler):
         return None
 
     def _forward(self, body: bytes | None) -> None:
+        """Pass the request on and stream the answer back as it comes (never held whole in
+        memory), up to the gateway's ``max_bytes``; when the client goes, the connection to the
+        server is closed, which ends the query's work there."""
         gateway = self.server.gateway
         connection = http.client.HTTPConnection("127.0.0.1", gateway.backend_port, timeout=gateway.timeout)
         headers = {name: value for name, value in self.headers.items()
                    if name.lower() in ("accept", "content-type", "if-none-match", "if-modified-since")}
         try:
-            connection.request(self.command, self.path, body=body, headers=headers)
-            response = connection.getresponse()
-            data = response.read()
-        except (OSError, http.client.HTTPException) as err:
-            return self._refuse(502, f"the SPARQL server did not answer: {err}")
+            try:
+                connection.request(self.command, self.path, body=body, headers=headers)
+                response = connection.getresponse()
+            except (OSError, http.client.HTTPException) as err:
+                return self._refuse(502, f"the SPARQL server did not answer: {err}")
+            self.send_response(response.status)
+            for name in _PASSED_HEADERS:
+                value = response.getheader(name)
+                if value is not None:
+                    self.send_header(name, value)
+            if response.getheader("Content-Length") is None:  # streamed: the end of the answer is
+                self.send_header("Connection", "close")       # the end of the connection
+                self.close_connection = True
+            self.end_headers()
+            if self.command == "HEAD":
+                return
+            sent = 0
+            while True:
+                try:
+                    chunk = response.read1(1 << 16)
+                except (OSError, http.client.HTTPException):
+                    break  # the server stopped (its time limit): the client sees the answer end
+                if not chunk:
+                    break
+                sent += len(chunk)
+                if sent > gateway.max_bytes:  # cut off: a well-formed client sees an incomplete answer
+                    self.close_connection = True
+                    break
+                try:
+                    self.wfile.write(chunk)
+                except OSError:
+                    break  # the client has gone
         finally:
             connection.close()
-        self.send_response(response.status)
-        for name in _PASSED_HEADERS:
-            if name == "Content-Length":
-                continue
-            value = response.getheader(name)
-            if value is not None:
-                self.send_header(name, value)
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        if self.command != "HEAD":
-            try:
-                self.wfile.write(data)
-            except OSError:
-                pass  # the client has gone
 
 
 class _FrontServer(ThreadingHTTPServer):
@@ -137,8 +159,9 @@ class Gateway:
     """The front listening on ``host:port`` for the Oxigraph server on ``127.0.0.1:backend_port``."""
 
     def __init__(self, host: str, port: int, backend_port: int, *, allow_service: bool = False,
-                 timeout: float = 60):
+                 timeout: float = 60, max_bytes: int = MAX_ANSWER_BYTES):
         self.host = host.strip("[]")
+        self.max_bytes = max_bytes
         self.backend_port = backend_port
         self.allow_service = allow_service
         self.timeout = timeout
