@@ -621,3 +621,14 @@ def test_the_gateway_streams_answers_up_to_its_cap(size, cap, received):
         gateway.stop()
         backend.shutdown()
         backend.server_close()
+
+
+@pytest.mark.parametrize("store", ["oxigraph", "oxigraph:disk"])
+def test_a_literal_past_oxigraphs_buffer_is_one_line(tmp_path, store):
+    path = tmp_path / "g.nt"
+    with open(path, "w", encoding="utf-8") as handle:
+        handle.write('<http://example.org/a> <http://example.org/p> "' + "x" * (17 << 20) + '" .\n')
+    folder = tmp_path / "kg.db"
+    result = run("stats", str(path), "--store", f"oxigraph:{folder}" if store == "oxigraph:disk" else store)
+    assert result.exit_code == 2 and "longer than Oxigraph's parser takes" in one_line_error(result)
+    assert not folder.exists()

@@ -291,6 +291,12 @@ def fill_from_file(store, path: Path, fmt: str) -> None:
     except SyntaxError as err:
         store.clear()
         raise FormatError(f"{path}: not valid {fmt}: {str(err).splitlines()[0]}") from None
+    except MemoryError as err:  # Oxigraph's parser holds one token (a literal, an IRI) in a bounded buffer
+        if "buffer maximal size" not in str(err):
+            raise
+        store.clear()
+        raise FormatError(f"{path}: not valid {fmt}: a literal or IRI longer than Oxigraph's parser takes "
+                          f"({str(err).splitlines()[0]}); shorten it") from None
 
 
 # -- what fills a store, and when it is refilled ---------------------------------------------------
