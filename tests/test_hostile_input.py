@@ -632,3 +632,25 @@ def test_a_literal_past_oxigraphs_buffer_is_one_line(tmp_path, store):
     result = run("stats", str(path), "--store", f"oxigraph:{folder}" if store == "oxigraph:disk" else store)
     assert result.exit_code == 2 and "longer than Oxigraph's parser takes" in one_line_error(result)
     assert not folder.exists()
+
+
+@pytest.mark.slow
+def test_a_backslash_in_a_quote_that_pyshacl_cannot_format_is_one_line():
+    from pathlib import Path
+
+    from rdflib import Literal
+
+    from spinekg.core.errors import ShapesError
+    from spinekg.core.namespaces import BIOLINK
+    from spinekg.core.resources import resource_dir
+    from spinekg.kg import KnowledgeGraph
+    from spinekg.model.compiler import build
+
+    fixtures = Path(__file__).resolve().parent / "fixtures"
+    kg = KnowledgeGraph.from_build(build(resource_dir("ontology"), fixtures / "data", fixtures / "corpus"))
+    for claim, quote in list(kg.graph.subject_objects(BIOLINK.supporting_text)):  # {?otherQuote} in a message
+        kg.graph.remove((claim, BIOLINK.supporting_text, quote))
+        kg.graph.add((claim, BIOLINK.supporting_text, Literal(str(quote) + " \\p")))
+    with pytest.raises(ShapesError, match=r"pyshacl failed .*bad escape.*--engine sparql"):
+        kg.validate(engine="pyshacl")  # pyshacl's re.sub reads the quote as a replacement template
+    assert kg.validate(engine="sparql").counts["warning"] == 4  # the way through the message names
