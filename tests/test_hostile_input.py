@@ -654,3 +654,35 @@ def test_a_backslash_in_a_quote_that_pyshacl_cannot_format_is_one_line():
     with pytest.raises(ShapesError, match=r"pyshacl failed .*bad escape.*--engine sparql"):
         kg.validate(engine="pyshacl")  # pyshacl's re.sub reads the quote as a replacement template
     assert kg.validate(engine="sparql").counts["warning"] == 4  # the way through the message names
+
+
+# ---- sort files of the streamed exports ----------------------------------------------------------
+
+def test_sort_runs_live_beside_the_output_and_a_killed_writers_are_removed_later(tmp_path, monkeypatch):
+    import io
+    import os
+    import time
+
+    from spinekg.core import rdfio
+
+    kg = spinekg.load()
+    monkeypatch.setattr(rdfio, "RUN_LINES", 2000)  # several runs on disk for the shipped graph
+    seen = []
+
+    class Peek(io.BytesIO):
+        def write(self, data):
+            if not seen:
+                seen.extend(sorted(p.name for p in tmp_path.iterdir()))
+            return super().write(data)
+
+    rdfio.write_rdf(kg, "nt", Peek(), beside=tmp_path / "g.nt")
+    assert len(seen) == 1 and seen[0].startswith(".g.nt.spinekg-") and seen[0].endswith(".tmp")
+    assert list(tmp_path.iterdir()) == []  # removed when the write ended
+    stale = tmp_path / ".g.nt.spinekg-abcd1234.tmp"  # what kill -9 leaves: runs in a folder
+    stale.mkdir()
+    (stale / "run0").write_text("x\n", encoding="utf-8")
+    old = time.time() - 7200
+    os.utime(stale / "run0", (old, old))
+    os.utime(stale, (old, old))
+    kg.export("nt", tmp_path / "g.nt")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["g.nt"]

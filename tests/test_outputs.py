@@ -174,7 +174,7 @@ def test_failed_write_leaves_the_old_file_and_no_partial(tmp_path, monkeypatch):
     """The RDF writer streams into the temporary file, then the disk fills up half-way."""
     import spinekg.core.rdfio
 
-    def failing(kg, fmt, handle):
+    def failing(kg, fmt, handle, **options):
         handle.write(b"@prefix partial: <urn:x#> .\n" * 1000)
         handle.flush()
         raise OSError(errno.ENOSPC, "No space left on device")

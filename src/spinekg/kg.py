@@ -202,7 +202,7 @@ class KnowledgeGraph:
 
         fmt = resolve_format(fmt)
         with atomic_output(path) as handle:  # N-Quads and N-Triples are streamed, not built in memory
-            write_rdf(self, fmt, handle)
+            write_rdf(self, fmt, handle, beside=path)
 
     def to_store(self, store) -> "KnowledgeGraph":
         """A copy of this graph in another store (``"oxigraph"`` or ``"oxigraph:PATH"``; a store on

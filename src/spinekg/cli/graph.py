@@ -134,7 +134,7 @@ def export(fmt: str, output: str, graph_file: Path | None, around: str | None, d
         sys.stdout.buffer.flush()
     else:
         with atomic_output(output) as handle:  # N-Quads and N-Triples stream through it
-            write_rdf(kg, fmt, handle)
+            write_rdf(kg, fmt, handle, beside=output)
 
 
 @click.command()

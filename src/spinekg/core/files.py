@@ -42,7 +42,7 @@ from collections.abc import Mapping
 from contextlib import contextmanager
 from pathlib import Path
 
-__all__ = ["atomic_output", "write_atomic", "write_file_set", "remove_stale_partials", "STALE_AFTER"]
+__all__ = ["temp_prefix", "atomic_output", "write_atomic", "write_file_set", "remove_stale_partials", "STALE_AFTER"]
 
 #: Seconds after which a temporary file (or folder) of a killed writer counts as abandoned.
 STALE_AFTER = 3600
@@ -62,8 +62,8 @@ def _umask_mode(base: int) -> int:
     return base & ~umask
 
 
-def _temp_prefix(name: str) -> str:
-    """``.NAME.spinekg-``, the name cut so that the temporary name stays within 255 bytes."""
+def temp_prefix(name: str) -> str:
+    """``.NAME.spinekg-`` (what temporary files and folders of the output NAME start with), the name cut so that the temporary name stays within 255 bytes."""
     raw = os.fsencode(name)
     if len(raw) > 200:
         name = os.fsdecode(raw[:200])
@@ -154,7 +154,7 @@ def remove_stale_partials(path: str | Path, older_than: float = STALE_AFTER) -> 
     A folder is removed only if it holds nothing but regular files. Returns what was removed;
     errors are ignored (this is tidying, not the write)."""
     path = Path(path)
-    prefix = _temp_prefix(path.name)
+    prefix = temp_prefix(path.name)
     removed = []
     now = time.time()
     try:
@@ -213,7 +213,7 @@ def atomic_output(path: str | Path):
                 yield handle
             return
         target, st = _target(path)  # replaced by a regular file meanwhile
-    fd, tmp = tempfile.mkstemp(prefix=_temp_prefix(target.name), suffix=_SUFFIX, dir=target.parent)
+    fd, tmp = tempfile.mkstemp(prefix=temp_prefix(target.name), suffix=_SUFFIX, dir=target.parent)
     try:
         with os.fdopen(fd, "wb") as handle:
             yield handle
@@ -274,7 +274,7 @@ def write_file_set(folder: str | Path, files: Mapping[str, bytes]) -> None:
                 tmp = stage / name
                 fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0), 0o600)
             else:  # a symlink to another filesystem: its temporary file goes beside its target
-                fd, tmp = tempfile.mkstemp(prefix=_temp_prefix(target.name), suffix=_SUFFIX, dir=target.parent)
+                fd, tmp = tempfile.mkstemp(prefix=temp_prefix(target.name), suffix=_SUFFIX, dir=target.parent)
                 tmp = Path(tmp)
             staged.append((tmp, target))
             with os.fdopen(fd, "wb") as handle:
@@ -314,7 +314,7 @@ def _same_device(folder: Path, other: Path) -> bool:
 
 def _stage_folder(real: Path, new: bool) -> Path:
     """A new temporary folder beside ``real`` on its filesystem; inside it when that cannot be."""
-    prefix = _temp_prefix(real.name)
+    prefix = temp_prefix(real.name)
     try:
         stage = Path(tempfile.mkdtemp(prefix=prefix, suffix=_SUFFIX, dir=real.parent))
     except OSError:

@@ -87,24 +87,28 @@ _LINE_FORMATS = {"nquads", "application/n-quads", "nt", "nt11", "ntriples", "app
 RUN_LINES = 200_000
 
 
-def write_rdf(kg, format: str, out: BinaryIO) -> None:
+def write_rdf(kg, format: str, out: BinaryIO, *, beside: str | Path | None = None) -> None:
     """Write the complete graph of ``kg`` to the binary stream ``out``.
 
     N-Quads and N-Triples are streamed: one sorted line per triple, sorted in runs of
     :data:`RUN_LINES` lines kept in temporary files and merged, so a graph of any size is written
-    without a second copy of it in memory. The other syntaxes are built in memory by rdflib.
+    without a second copy of it in memory. The runs go into a private folder beside the output
+    ``beside`` (``.NAME.spinekg-XXXXXXXX.tmp``, so that what a killed writer leaves is found and
+    removed by the next write of that output), else in the system's temporary folder; the folder
+    is removed when the write ends, fails or is interrupted. The other syntaxes are built in memory
+    by rdflib.
     """
     fmt = resolve_format(format)
     if fmt in _LINE_FORMATS:
         try:
-            _write_sorted_lines(kg, fmt in ("nquads", "application/n-quads"), out)
+            _write_sorted_lines(kg, fmt in ("nquads", "application/n-quads"), out, beside)
         except UnicodeEncodeError as err:
             raise _encoding_error(err) from None
     else:
         out.write(serialize(kg, fmt))
 
 
-def _write_sorted_lines(kg, quads: bool, out: BinaryIO) -> None:
+def _write_sorted_lines(kg, quads: bool, out: BinaryIO, beside: str | Path | None = None) -> None:
     import heapq
     import tempfile
 
@@ -115,7 +119,14 @@ def _write_sorted_lines(kg, quads: bool, out: BinaryIO) -> None:
         raise FormatError("empty knowledge graph")
     parts = [(ONTOLOGY_GRAPH, kg.ontology), (DATA_GRAPH, kg.data)] if quads else [(None, kg.graph)]
     row = (lambda triple, name: _nq_row(triple, name)) if quads else (lambda triple, name: _nt_row(triple))
-    with tempfile.TemporaryDirectory(prefix="spinekg-sort-") as tmp:
+    target = Path(beside).resolve() if beside is not None else None
+    if target is not None and (not target.exists() or target.is_file()):  # not beside a device or FIFO
+        from spinekg.core.files import temp_prefix
+
+        where = {"dir": target.parent, "prefix": temp_prefix(target.name), "suffix": ".tmp"}
+    else:
+        where = {"prefix": "spinekg-sort-"}
+    with tempfile.TemporaryDirectory(**where) as tmp:
         runs: list[Path] = []
         lines: list[str] = []
 
