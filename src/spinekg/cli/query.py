@@ -115,6 +115,16 @@ service_option = click.option("--allow-service", is_flag=True,
                                    "refused by default.")
 
 
+
+def running_options(command):
+    """The options of every command that runs a query: result format and output, where the graph
+    is (file, endpoint, store), and the limits (SERVICE, time, rows)."""
+    for option in reversed((format_option, output_option, graph_option, endpoint_option, store_option, service_option,
+                            timeout_option, max_rows_option)):
+        command = option(command)
+    return command
+
+
 @click.command()
 @click.argument("name", required=False)
 @click.option("-p", "--param", "params", multiple=True, metavar="NAME=VALUE",
@@ -123,14 +133,7 @@ service_option = click.option("--allow-service", is_flag=True,
 @click.option("--file", "query_file", type=click.Path(dir_okay=False, exists=True, path_type=Path), default=None,
               help="Run this .rq file (a header as in queries/ declares its parameters).")
 @click.option("--show", is_flag=True, help="Print the query's SPARQL text instead of running it.")
-@format_option
-@output_option
-@graph_option
-@endpoint_option
-@store_option
-@service_option
-@timeout_option
-@max_rows_option
+@running_options
 def query(name: str | None, params: tuple[str, ...], list_: bool, query_file: Path | None, show: bool, fmt: str,
           output: str, graph_file: Path | None, endpoint: str | None, store: str, allow_service: bool,
           timeout: float, max_rows: int) -> None:
@@ -164,14 +167,7 @@ def query(name: str | None, params: tuple[str, ...], list_: bool, query_file: Pa
 
 @click.command()
 @click.argument("text", metavar="QUERY")
-@format_option
-@output_option
-@graph_option
-@endpoint_option
-@store_option
-@service_option
-@timeout_option
-@max_rows_option
+@running_options
 def sparql(text: str, fmt: str, output: str, graph_file: Path | None, endpoint: str | None, store: str,
            allow_service: bool, timeout: float, max_rows: int) -> None:
     """Run a SPARQL SELECT or ASK QUERY ('-' reads it from stdin) on the graph; updates are refused.

@@ -185,7 +185,7 @@ def _warn(message: str, *, once: bool = False) -> None:
             stream.write(f"spinekg: warning: {message}\n")
             stream.flush()
         except (OSError, ValueError):
-            pass
+            pass  # stderr closed or gone: a warning is not worth failing the command
 
 
 def _problem(info: os.stat_result, folder: bool) -> str | None:
@@ -224,7 +224,7 @@ def _make_folder(folder: Path) -> None:
         try:
             os.mkdir(path, 0o700)
         except FileExistsError:
-            pass
+            pass  # made meanwhile by another process: it is checked like any folder below
     try:
         os.mkdir(folder, 0o700)
     except FileExistsError:
@@ -328,7 +328,7 @@ class _Folder:
             try:
                 os.unlink(self._name(tmp), dir_fd=self.fd)
             except OSError:
-                pass
+                pass  # the error being raised is the one to report
             raise
 
     def sweep(self, keep: str) -> None:
@@ -348,7 +348,7 @@ class _Folder:
                 try:
                     os.unlink(self._name(name), dir_fd=self.fd)
                 except OSError:
-                    pass
+                    pass  # tidying only: a file that cannot be removed stays
 
 
 def _file_refusal(where: Path, problem: str) -> str:

@@ -200,7 +200,7 @@ def atomic_output(path: str | Path):
             try:
                 stream.flush()
             except (AttributeError, OSError, ValueError):
-                pass
+                pass  # a stream replaced or closed has nothing of ours to flush
         with _in_place(os.dup(fd), path) as handle:
             yield handle
         return

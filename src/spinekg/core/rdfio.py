@@ -407,7 +407,7 @@ def _check_iris(graph: Graph, path: Path, fmt: str) -> None:
                     at = text.find(str(term))
                     where = f"line {text.count(chr(10), 0, at) + 1}: " if at >= 0 else ""
                 except OSError:
-                    pass
+                    pass  # the message without its line
                 raise FormatError(f"{path}: not valid {fmt}: {where}{str(term)[:100]!r} is not a valid IRI (it holds "
                                   f"{_BAD_IRI.search(term).group()!r}); percent-encode that character")
 
@@ -421,9 +421,9 @@ def _first_bad_line(path: Path, fmt: str, limit: int = 100_000) -> int | None:
 
         for _ in pyoxigraph.parse(path=str(path), format=pyoxigraph.RdfFormat.N_QUADS if quads
                                   else pyoxigraph.RdfFormat.N_TRIPLES):
-            pass
+            pass  # parsing is the point: it stops at the first error
     except ImportError:
-        pass
+        pass  # without pyoxigraph: found line by line below
     except SyntaxError as err:
         found = re.search(r"line (\d+)", str(err))
         if found:
