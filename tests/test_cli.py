@@ -354,15 +354,15 @@ def test_cue_must_be_words_of_the_text(sources, corpus, tmp_path):
     assert str(doc) in message
 
 
-def test_negated_is_a_is_refused(sources, corpus, tmp_path):
+def test_is_a_as_evidence_is_refused(sources, corpus, tmp_path):
     doc = _doc_file(sources)
     text = doc.read_text(encoding="utf-8")
     old = re.search(r"- \[(\w+), isA, (\w+)\]", text)
     line = _line_of(doc, old.group(0))
-    _mutate(doc, old.group(0), f"- {{s: {old.group(1)}, p: isA, o: {old.group(2)}, negated: true}}")
+    _mutate(doc, old.group(0), f"- {{s: {old.group(1)}, p: isA, o: {old.group(2)}, direction: supports}}")
     result = _build_sources(sources, corpus, tmp_path / "kg.ttl")
     assert result.exit_code == 2
-    assert f"{doc}:{line}: a negated isA cannot be stated" in one_line_error(result)
+    assert f"{doc}:{line}: isA cannot be a recommendation or evidence" in one_line_error(result)
 
 
 def test_ontology_syntax_error_names_file_and_line(sources, corpus, tmp_path):

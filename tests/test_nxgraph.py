@@ -49,8 +49,15 @@ def test_entity_view_nodes_and_denied_edges(kg, entities):
     assert prp["label"] == "platelet-rich plasma therapy" and prp["category"] == "treatment"
     assert prp["mappings"] == ["http://id.nlm.nih.gov/mesh/D053657"] and "PRP" in prp["synonyms"]
     assert not any(isinstance(n, URIRef) and (n, RDF.type, SPK.Claim) in kg.graph for n in entities)
-    denial = entities.get_edge_data(SPK.MesenchymalStemCellTherapy, SPK.StemCellDifferentiation)[SPK.hasMechanism]
-    assert denial["negated"] == denial["claims"] == 1
+    # a relation that a page only denies is not an edge of the default view ...
+    assert entities.get_edge_data(SPK.MesenchymalStemCellTherapy, SPK.StemCellDifferentiation) is None
+    # ... and is one, marked as denied and by whom, when asked for
+    with_denied = kg.to_networkx("entities", denied=True)
+    denial = with_denied.get_edge_data(SPK.MesenchymalStemCellTherapy, SPK.StemCellDifferentiation)[SPK.hasMechanism]
+    assert denial["negated"] == denial["claims"] == 1 and denial["stance"] == "denied"
+    assert denial["denied_by"] and not denial["asserted_by"] and not denial["hedged_by"]
+    assert set(entities.edges(keys=True)) < set(with_denied.edges(keys=True))
+    assert {d["stance"] for *_, d in entities.edges(data=True)} <= {"asserted", "contested"}
 
 
 def test_claims_view(kg):

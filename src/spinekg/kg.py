@@ -169,9 +169,10 @@ class KnowledgeGraph:
         return self._below(self._vocab("Pathology"))
 
     def claims(self, subject=None, predicate=None, object=None, document=None, modality: str | None = None,
-               negated: bool | None = None):
+               negated: bool | None = None, kind: str | None = None):
         """Claims filtered by subject, predicate, object (names, CURIEs, IRIs or entities), document,
-        modality (``"asserted"``/``"hedged"``) and negation; sorted by document and offset."""
+        modality (``"asserted"``/``"hedged"``), negation and kind (``"assertion"``,
+        ``"recommendation"``, ``"evidence"``); sorted by document and offset."""
         from spinekg.traversal.entities import Claim, iter_claims
 
         resolved = {}
@@ -179,15 +180,16 @@ class KnowledgeGraph:
             resolved[key] = None if value is None else self.entity(value, strict=True).iri
         pred = None if predicate is None else self.relation(predicate)
         doc = None if document is None else self._entity_index().document(str(getattr(document, "iri", document)))
-        found = iter_claims(self, resolved["subject"], pred, resolved["object"], doc, modality, negated)
+        found = iter_claims(self, resolved["subject"], pred, resolved["object"], doc, modality, negated, kind)
         return sorted(found, key=Claim.sort_key)
 
-    def paths(self, a, b, max_length: int = 3):
-        """Paths of direct edges between two entities (names, CURIEs, IRIs or entities), shortest
-        first; each path is a list of :class:`~spinekg.traversal.entities.Step` (subject, predicate, object)."""
+    def paths(self, a, b, max_length: int = 3, *, denied: bool = False):
+        """Paths of asserted relations between two entities (names, CURIEs, IRIs or entities),
+        shortest first; each path is a list of :class:`~spinekg.traversal.entities.Step` (subject,
+        predicate, object). ``denied=True`` also walks relations that documents only deny."""
         from spinekg.traversal.entities import find_paths
 
-        return find_paths(self, self.entity(a, strict=True), self.entity(b, strict=True), max_length)
+        return find_paths(self, self.entity(a, strict=True), self.entity(b, strict=True), max_length, denied=denied)
 
     def export(self, fmt: str, path) -> None:
         """Write the graph for a visualizer (``graphml``, ``gexf``, ...; see
@@ -222,12 +224,13 @@ class KnowledgeGraph:
             return KnowledgeGraph(graph=merged, ontology=ontology, report=self.report, data=data)
         return fill_store(spec, {"source": "copy"}, self)
 
-    def to_networkx(self, view: str = "entities"):
-        """A networkx ``MultiDiGraph``: ``entities`` (edges carry their claims), ``claims`` or
-        ``rdf`` (lossless); see :mod:`spinekg.traversal.nxgraph`."""
+    def to_networkx(self, view: str = "entities", *, denied: bool = False):
+        """A networkx ``MultiDiGraph``: ``entities`` (asserted relations; each edge says which
+        documents assert, hedge and deny it; ``denied=True`` adds the relations documents only
+        deny), ``claims`` or ``rdf`` (lossless); see :mod:`spinekg.traversal.nxgraph`."""
         from spinekg.traversal.nxgraph import to_networkx
 
-        return to_networkx(self, view)
+        return to_networkx(self, view, denied=denied)
 
     def _vocab(self, name: str):
         from spinekg.core.namespaces import SPK

@@ -3,8 +3,12 @@
 The claim model follows ``provenance-model.md`` (RDF 1.1 reification + PROV-O + W3C Web
 Annotation selectors + Biolink association slots):
 
-* a **direct edge** ``s p o`` for traversal, present while at least one claim reifies it;
-* a **claim node** per (document, statement): ``rdf:Statement``, ``spk:Claim``,
+* a **direct edge** ``s p o`` for traversal, present only while at least one claim asserts it
+  (asserted or hedged, not negated); a relation that is only denied, recommended or evidenced
+  is present only as its claims;
+* a **claim node** per (document, statement): ``rdf:Statement``, ``spk:Claim`` and its kind
+  (``spk:AssertionClaim``, ``spk:RecommendationClaim`` with its cue, ``spk:EvidenceClaim`` with
+  ``spk:evidenceDirection`` and the ``spk:reportsStatistic`` it rests on),
   ``biolink:Association``; with ``spk:statedIn``, ``biolink:supporting_text``,
   ``biolink:negated``, ``spk:modality``, ``spk:attribution``, ``prov:hadPrimarySource``
   (a named third party), ``prov:wasAttributedTo`` (the publisher), ``biolink:has_evidence_of_type``
@@ -57,6 +61,9 @@ _STAT_KEYS = {"kind", "value", "comparator", "value_text", "population", "time_p
 _STATUS_KEYS = {"regulator", "jurisdiction", "approval", "uses", "regulated", "reason"}
 _COMPARATORS = {"<", "<=", "=", ">=", ">", "~"}
 _STAT_KINDS = {"proportion", "rank", "count"}
+_KIND_CLASS = {"assertion": SPK.AssertionClaim, "recommendation": SPK.RecommendationClaim,
+               "evidence": SPK.EvidenceClaim}
+_DIRECTION = {"supports": SPK.Supports, "refutes": SPK.Refutes, "insufficient": SPK.Insufficient}
 CURATION_ACTIVITY = SPKD["activity/curation"]
 CURATORS = SPKD["spinekg-curators"]
 
@@ -378,9 +385,9 @@ class _Compiler:
         """Check domain/range; return the predicate to assert (isA becomes rdf:type for individuals)."""
         src = claim.source
         if p == RDFS.subClassOf:
-            if claim.negated:
-                raise src.error("a negated isA cannot be stated: the direct edge would assert the subclass axiom; "
-                                "use a relation such as notSuitableFor, or drop the claim")
+            if claim.kind != "assertion":
+                raise src.error("isA cannot be a recommendation or evidence: it says what a term is; "
+                                "state the relation the page recommends or evidences instead")
             if not isinstance(o, URIRef) or o not in self.ont.classes:
                 raise src.error(f"isA needs a class as object, got {claim.object!r}")
             if s in self.individual_types:
@@ -470,9 +477,12 @@ class _Compiler:
                     title = str(o)
                 claim = self._claim_node(doc.file, s, p, o, st.start, st.end)
                 self.counts["claims"] += 1
-                g.add((s, p, o))  # the direct edge
+                if c.kind == "assertion" and not c.negated:
+                    g.add((s, p, o))  # the direct edge: only an asserting claim makes one
                 g.add((claim, RDF.type, RDF.Statement))
                 g.add((claim, RDF.type, SPK.Claim))
+                g.add((claim, RDF.type, _KIND_CLASS[c.kind]))
+                self._emit_kind(claim, c, doc_iri)
                 g.add((claim, RDF.type, BIOLINK.Association))
                 g.add((claim, RDF.type, PROV.Entity))
                 g.add((claim, RDF.subject, s))
@@ -502,7 +512,8 @@ class _Compiler:
                 if lead_span is not None:
                     g.add((claim, SPK.leadInSpan, lead_span))
                 g.add((claim, PROV.wasGeneratedBy, CURATION_ACTIVITY))
-                g.add((claim, BIOLINK.knowledge_level, KL.knowledge_assertion))
+                g.add((claim, BIOLINK.knowledge_level,
+                       KL.observation if c.statistic else KL.knowledge_assertion))
                 g.add((claim, BIOLINK.agent_type, AGENT.manual_agent))
                 evidence = c.evidence or ("traceable_reference" if c.attribution_source else "author_statement")
                 g.add((claim, BIOLINK.has_evidence_of_type, EVIDENCE_ECO[evidence]))
@@ -519,13 +530,29 @@ class _Compiler:
                 if c.note:
                     g.add((claim, SPK.curatorNote, RDFLiteral(c.note)))
                 neg = "not " if c.negated else ""
+                lead = {"recommendation": "recommended: ", "evidence": f"evidence ({c.direction}): "}.get(c.kind, "")
                 g.add((claim, RDFS.label, RDFLiteral(
-                    f"{self.label(s)} {neg}{self.label(p)} {self.label(o)} ({doc.file})", lang="en")))
+                    f"{lead}{self.label(s)} {neg}{self.label(p)} {self.label(o)} ({doc.file})", lang="en")))
                 for node in (s, o):
                     if isinstance(node, URIRef) and node in self.individual_types:
                         self.derived_from.setdefault(node, set()).add(claim)
                         self.referenced.add(node)
         g.add((doc_iri, RDFS.label, RDFLiteral(f"{doc.file}: {title}" if title else doc.file, lang="en")))
+
+    def _emit_kind(self, claim: URIRef, c: ClaimSpec, doc_iri: URIRef) -> None:
+        """The recommendation cue, or the evidence direction and the statistic it rests on."""
+        g = self.out
+        if c.recommendation_cue:
+            g.add((claim, SPK.recommendationCue, RDFLiteral(c.recommendation_cue)))
+        if c.direction:
+            g.add((claim, SPK.evidenceDirection, _DIRECTION[c.direction]))
+        if c.statistic:
+            stat = self.entity(c.statistic, c.source, doc_iri)
+            if SPK.Statistic not in self.categories(stat):
+                raise c.source.error(f"statistic {c.statistic!r} must be a Statistic individual of this document")
+            g.add((claim, SPK.reportsStatistic, stat))
+            self.derived_from.setdefault(stat, set()).add(claim)
+            self.referenced.add(stat)
 
     def _span(self, doc: DocumentSpec, doc_iri: URIRef, state: URIRef, text: str | None,
               quote: str, start: int, end: int, source: Source) -> URIRef:

@@ -21,11 +21,15 @@ from spinekg.core.errors import CurationError
 
 __all__ = [
     "Source", "SpanSpec", "IndividualSpec", "ClaimSpec", "StatementSpec", "DocumentSpec", "ReferenceSpec",
-    "Literal", "read_document", "read_reference", "MODALITIES", "EVIDENCE_TYPES",
+    "Literal", "read_document", "read_reference", "MODALITIES", "EVIDENCE_TYPES", "DIRECTIONS", "KINDS",
 ]
 
 MODALITIES = ("asserted", "hedged")
 EVIDENCE_TYPES = ("author_statement", "traceable_reference", "clinical_study", "practitioner")
+#: what a claim does with its relation: states it, recommends it, or reports evidence about it
+KINDS = ("assertion", "recommendation", "evidence")
+#: how reported evidence bears on the relation
+DIRECTIONS = ("supports", "refutes", "insufficient")
 QUALIFIERS = ("context", "count", "duration", "frequency", "severity", "population")
 _SHA256 = re.compile(r"^[0-9a-f]{64}$")
 _NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]*(:[A-Za-z][A-Za-z0-9_]*)?$")
@@ -76,6 +80,10 @@ class ClaimSpec:
     evidence: str | None = None
     qualifiers: tuple[tuple[str, Any], ...] = ()
     note: str | None = None
+    kind: str = "assertion"
+    recommendation_cue: str | None = None
+    direction: str | None = None
+    statistic: str | None = None
 
 
 @dataclass(frozen=True)
@@ -337,10 +345,11 @@ def _individual(obj: Any, path: Path, src: Source) -> IndividualSpec:
     )
 
 
+_KIND_KEYS = {"recommendation", "direction", "statistic"}
 _CLAIM_KEYS = {"s", "p", "o", "modality", "cue", "negated", "negation_cue", "attribution",
-               "evidence", "note", *QUALIFIERS}
+               "evidence", "note", *_KIND_KEYS, *QUALIFIERS}
 _STATEMENT_KEYS = {"quote", "start", "end", "claims", "lead_in", "modality", "cue", "negated", "negation_cue",
-                   "attribution", "evidence", "note", *QUALIFIERS}
+                   "attribution", "evidence", "note", *_KIND_KEYS, *QUALIFIERS}
 
 
 def _claim(obj: Any, defaults: dict[str, Any], path: Path, src: Source) -> ClaimSpec:
@@ -372,6 +381,7 @@ def _claim(obj: Any, defaults: dict[str, Any], path: Path, src: Source) -> Claim
     evidence = merged.get("evidence")
     if evidence is not None and evidence not in EVIDENCE_TYPES:
         raise src.error(f"evidence {evidence!r} must be one of {', '.join(EVIDENCE_TYPES)}")
+    kind, recommendation, direction, statistic = _kind(merged, negated, src)
     attribution = merged.get("attribution")
     att_source = att_cue = None
     if attribution is not None:
@@ -406,7 +416,38 @@ def _claim(obj: Any, defaults: dict[str, Any], path: Path, src: Source) -> Claim
         evidence=evidence,
         qualifiers=tuple(qualifiers),
         note=str(merged["note"]) if merged.get("note") else None,
+        kind=kind,
+        recommendation_cue=recommendation,
+        direction=direction,
+        statistic=statistic,
     )
+
+
+def _kind(merged: dict[str, Any], negated: bool, src: Source) -> tuple[str, str | None, str | None, str | None]:
+    """What the claim does with its relation: (kind, recommendation cue, direction, statistic)."""
+    recommendation = merged.get("recommendation")
+    direction = merged.get("direction")
+    statistic = merged.get("statistic")
+    if recommendation is not None and direction is not None:
+        raise src.error("a claim is either a recommendation or evidence, not both: "
+                        "drop 'recommendation' or 'direction'")
+    if recommendation is not None:
+        if not isinstance(recommendation, str) or not recommendation.strip():
+            raise src.error("recommendation must be the words that recommend or require (e.g. 'should', 'only use')")
+        if statistic is not None:
+            raise src.error("'statistic' belongs to evidence (a claim with 'direction'), not to a recommendation")
+        return "recommendation", recommendation, None, None
+    if direction is not None:
+        if direction not in DIRECTIONS:
+            raise src.error(f"direction {direction!r} must be one of {', '.join(DIRECTIONS)}")
+        if negated:
+            raise src.error("evidence has a direction instead of a negation: write direction: refutes "
+                            "(or insufficient) and drop 'negated'")
+        return "evidence", None, direction, (_name(statistic, "statistic", src) if statistic is not None else None)
+    if statistic is not None:
+        raise src.error("'statistic' needs 'direction' (supports, refutes or insufficient): "
+                        "the claim reports evidence")
+    return "assertion", None, None, None
 
 
 def _span(obj: _LineDict, what: str, path: Path) -> tuple[str, int, int]:
@@ -447,7 +488,8 @@ def _statement(obj: Any, path: Path, src: Source) -> StatementSpec:
     defaults = {k: v for k, v in obj.items() if k not in {"quote", "start", "end", "claims", "lead_in"}}
     parsed = tuple(_claim(c, defaults, path, src) for c in claims)
     for claim in parsed:
-        for kind, cue in (("cue", claim.cue), ("negation_cue", claim.negation_cue), ("attribution cue", claim.attribution_cue)):
+        for kind, cue in (("cue", claim.cue), ("negation_cue", claim.negation_cue),
+                          ("attribution cue", claim.attribution_cue), ("recommendation", claim.recommendation_cue)):
             if cue and cue not in quote and (lead_in is None or cue not in lead_in.quote):
                 where = "the quote or its lead_in" if lead_in else "the quote"
                 raise claim.source.error(

@@ -25,6 +25,10 @@ IRI = URIRef
 
 _MAPPINGS = (SKOS.exactMatch, SKOS.closeMatch, SKOS.broadMatch, SKOS.narrowMatch, SKOS.relatedMatch)
 _DIRECTIONS = ("out", "in", "both")
+#: which relations traversal follows: those some document asserts (the direct edges), those some
+#: document denies (present only as claims), or both
+STANCES = ("asserted", "denied", "any")
+_KINDS = {"assertion": SPK.AssertionClaim, "recommendation": SPK.RecommendationClaim, "evidence": SPK.EvidenceClaim}
 
 
 @dataclass(frozen=True)
@@ -66,18 +70,39 @@ class Entity:
         """External ontology IRIs (skos:exactMatch, closeMatch, ...), sorted."""
         return sorted(str(m) for p in _MAPPINGS for m in self.kg.graph.objects(self.iri, p))
 
-    def neighbors(self, predicate: str | URIRef | None = None, direction: str = "out") -> list["Entity"]:
-        """Entities linked by a direct edge (any predicate, or one given by name, CURIE or IRI)."""
+    def neighbors(self, predicate: str | URIRef | None = None, direction: str = "out", *,
+                  stance: str = "asserted") -> list["Entity"]:
+        """Entities linked by a relation (any predicate, or one given by name, CURIE or IRI).
+
+        ``stance="asserted"`` (the default) follows the direct edges: relations that at least one
+        document asserts or hedges. ``"denied"`` follows the relations that some document denies
+        (they have no direct edge, only claims); ``"any"`` follows both.
+        """
         if direction not in _DIRECTIONS:
             raise ValueError(f"direction must be one of {', '.join(_DIRECTIONS)}, not {direction!r}")
+        if stance not in STANCES:
+            raise ValueError(f"stance must be one of {', '.join(STANCES)}, not {stance!r}")
         pred = self.kg.relation(predicate) if predicate is not None else None
         graph, found = self.kg.graph, set()
-        if direction in ("out", "both"):
-            found.update(o for p, o in graph.predicate_objects(self.iri)
-                         if isinstance(o, URIRef) and (pred is None or p == pred) and self.kg.is_relation(p))
-        if direction in ("in", "both"):
-            found.update(s for s, p in graph.subject_predicates(self.iri)
-                         if isinstance(s, URIRef) and (pred is None or p == pred) and self.kg.is_relation(p))
+        if stance in ("asserted", "any"):
+            if direction in ("out", "both"):
+                found.update(o for p, o in graph.predicate_objects(self.iri)
+                             if isinstance(o, URIRef) and (pred is None or p == pred) and self.kg.is_relation(p))
+            if direction in ("in", "both"):
+                found.update(s for s, p in graph.subject_predicates(self.iri)
+                             if isinstance(s, URIRef) and (pred is None or p == pred) and self.kg.is_relation(p))
+        if stance in ("denied", "any"):
+            for role, other, wanted in ((RDF.subject, RDF.object, ("out", "both")),
+                                        (RDF.object, RDF.subject, ("in", "both"))):
+                if direction not in wanted:
+                    continue
+                for claim in graph.subjects(role, self.iri):
+                    if (Claim(self.kg, claim).kind == "assertion"
+                            and graph.value(claim, BIOLINK.negated) == Literal(True)
+                            and (pred is None or (claim, RDF.predicate, pred) in graph)):
+                        node = graph.value(claim, other)
+                        if isinstance(node, URIRef):
+                            found.add(node)
         return sorted((Entity(self.kg, n) for n in found), key=lambda e: (e.label.casefold(), str(e.iri)))
 
     def claims(self, **filters) -> list["Claim"]:
@@ -223,6 +248,28 @@ class Claim:
         return bool(self._value(BIOLINK.negated).toPython())
 
     @property
+    def kind(self) -> str:
+        """``assertion`` (the page states the relation, or denies it when negated),
+        ``recommendation`` (the page recommends or requires it) or ``evidence`` (the page reports
+        evidence about it; see :attr:`direction`)."""
+        for name in ("recommendation", "evidence"):
+            if (self.iri, RDF.type, _KINDS[name]) in self.kg.graph:
+                return name
+        return "assertion"  # also a claim of a graph made before claims had kinds
+
+    @property
+    def direction(self) -> str | None:
+        """For evidence: ``supports``, ``refutes`` or ``insufficient``; else ``None``."""
+        value = self._value(SPK.evidenceDirection)
+        return label_of(self.kg.graph, value) if value is not None else None
+
+    @property
+    def statistic(self) -> "Entity | None":
+        """For evidence resting on an outcome statistic: that statistic."""
+        value = self._value(SPK.reportsStatistic)
+        return Entity(self.kg, value) if value is not None else None
+
+    @property
     def attributed_to(self) -> "Entity | str | None":
         """The named source of a third-party claim (an entity), the cue of an unnamed one, or ``None``."""
         source = self._value(PROV.hadPrimarySource)
@@ -240,7 +287,7 @@ class Claim:
 
 
 def iter_claims(kg, subject=None, predicate=None, object=None, document=None,
-                modality: str | None = None, negated: bool | None = None) -> Iterator[Claim]:
+                modality: str | None = None, negated: bool | None = None, kind: str | None = None) -> Iterator[Claim]:
     """Claims matching the given filters (IRIs already resolved)."""
     graph = kg.graph
     if subject is not None:
@@ -256,6 +303,8 @@ def iter_claims(kg, subject=None, predicate=None, object=None, document=None,
     want_modality = {"asserted": SPK.Asserted, "hedged": SPK.Hedged}.get(modality) if modality else None
     if modality and want_modality is None:
         raise ValueError(f"modality must be 'asserted' or 'hedged', not {modality!r}")
+    if kind is not None and kind not in _KINDS:
+        raise ValueError(f"kind must be one of {', '.join(_KINDS)}, not {kind!r}")
     for node in set(candidates):
         if (node, RDF.type, SPK.Claim) not in graph:
             continue
@@ -270,6 +319,8 @@ def iter_claims(kg, subject=None, predicate=None, object=None, document=None,
         if want_modality is not None and (node, SPK.modality, want_modality) not in graph:
             continue
         if negated is not None and bool(graph.value(node, BIOLINK.negated).toPython()) != negated:
+            continue
+        if kind is not None and Claim(kg, node).kind != kind:
             continue
         yield Claim(kg, node)
 
@@ -286,15 +337,16 @@ class Step:
         return f"({self.subject.label} —{label_of(self.subject.kg.graph, self.predicate)}→ {self.object.label})"
 
 
-def find_paths(kg, a: Entity, b: Entity, max_length: int = 3) -> list[list[Step]]:
+def find_paths(kg, a: Entity, b: Entity, max_length: int = 3, *, denied: bool = False) -> list[list[Step]]:
     """Simple paths of at most ``max_length`` direct edges from ``a`` to ``b``, either direction.
 
     Edges may be walked against their direction (a treatment and a condition are linked through
     what treats what); each step keeps the edge as the graph states it. Shortest paths first.
+    Only asserted relations are walked, unless ``denied`` is true.
     """
     if max_length < 1:
         raise ValueError(f"max_length must be at least 1, not {max_length}")
-    nx_graph = kg.to_networkx("entities")
+    nx_graph = kg.to_networkx("entities", denied=denied)
     if a.iri not in nx_graph or b.iri not in nx_graph:
         return []
     adjacent: dict[URIRef, list[tuple[URIRef, URIRef, bool]]] = {}

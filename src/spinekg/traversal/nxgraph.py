@@ -33,8 +33,15 @@ VIEWS = ("entities", "claims", "rdf")
 _MAPPINGS = (SKOS.exactMatch, SKOS.closeMatch, SKOS.broadMatch, SKOS.narrowMatch, SKOS.relatedMatch)
 
 
-def to_networkx(kg, view: str = "entities") -> "networkx.MultiDiGraph":
-    """A networkx ``MultiDiGraph`` of ``kg`` in one of :data:`VIEWS`."""
+def to_networkx(kg, view: str = "entities", *, denied: bool = False) -> "networkx.MultiDiGraph":
+    """A networkx ``MultiDiGraph`` of ``kg`` in one of :data:`VIEWS`.
+
+    The ``entities`` view holds the relations that at least one document asserts (outright or
+    hedged); each edge says which documents assert, hedge and deny it (``asserted_by``,
+    ``hedged_by``, ``denied_by``) and its ``stance``: ``"asserted"``, or ``"contested"`` when
+    some document also denies it. With ``denied=True`` it also holds the relations that documents
+    only deny (``stance="denied"``), which are otherwise present only as claims.
+    """
     import networkx as nx
 
     if view not in VIEWS:
@@ -48,7 +55,7 @@ def to_networkx(kg, view: str = "entities") -> "networkx.MultiDiGraph":
         return out
     claims = _claims_by_edge(kg)
     if view == "entities":
-        _entity_view(kg, out, claims)
+        _entity_view(kg, out, claims, denied)
     else:
         _claim_view(kg, out)
     return out
@@ -67,9 +74,12 @@ def _relations(graph: Graph) -> set[URIRef]:
 
 
 def _claims_by_edge(kg) -> dict[tuple, list]:
+    """The assertion claims (asserting, hedging or denying) of each relation."""
     g = kg.graph
     found = defaultdict(list)
     for claim in g.subjects(RDF.type, SPK.Claim):
+        if (claim, RDF.type, SPK.RecommendationClaim) in g or (claim, RDF.type, SPK.EvidenceClaim) in g:
+            continue  # a recommendation or reported evidence is not a stance on the relation
         key = (g.value(claim, RDF.subject), g.value(claim, RDF.predicate), g.value(claim, RDF.object))
         found[key].append(claim)
     return found
@@ -92,7 +102,22 @@ def _document_name(g: Graph, doc) -> str:
     return str(name) if name is not None else str(doc)
 
 
-def _entity_view(kg, out, claims: dict) -> None:
+def _edge_attributes(g: Graph, claims: list, present: bool) -> dict:
+    """Who asserts, hedges and denies a relation, from its assertion claims."""
+    by: dict[str, set] = {"asserted_by": set(), "hedged_by": set(), "denied_by": set()}
+    for c in claims:
+        doc = _document_name(g, g.value(c, SPK.statedIn))
+        if g.value(c, BIOLINK.negated).toPython():
+            by["denied_by"].add(doc)
+        elif g.value(c, SPK.modality) == SPK.Hedged:
+            by["hedged_by"].add(doc)
+        else:
+            by["asserted_by"].add(doc)
+    stance = "denied" if not present else "contested" if by["denied_by"] else "asserted"
+    return {"stance": stance, **{k: sorted(v) for k, v in by.items()}}
+
+
+def _entity_view(kg, out, claims: dict, denied: bool = False) -> None:
     g = kg.graph
     relations = _relations(g)
     # The provenance layer is not part of this view: claims, the source pages and their snapshots
@@ -106,9 +131,10 @@ def _entity_view(kg, out, claims: dict) -> None:
             keep[node] = (top is not None and top not in hidden and (node, RDF.type, SPK.WebPage) not in g)
         return keep[node]
 
-    for s, p, o in g:
-        if p not in relations or not isinstance(s, URIRef) or not isinstance(o, URIRef):
-            continue
+    present = {(s, p, o) for s, p, o in g if p in relations and isinstance(s, URIRef) and isinstance(o, URIRef)}
+    edges = present | ({(s, p, o) for s, p, o in claims if p in relations and isinstance(s, URIRef)
+                        and isinstance(o, URIRef)} if denied else set())
+    for s, p, o in sorted(edges):
         if not (shown(s) and shown(o)):
             continue
         for node in (s, o):
@@ -119,7 +145,8 @@ def _entity_view(kg, out, claims: dict) -> None:
                      documents=sorted({_document_name(g, g.value(c, SPK.statedIn)) for c in supporting}),
                      modalities=sorted({label_of(g, g.value(c, SPK.modality)) for c in supporting}),
                      negated=sum(1 for c in supporting if g.value(c, BIOLINK.negated).toPython()),
-                     quotes=sorted({str(g.value(c, BIOLINK.supporting_text)) for c in supporting}))
+                     quotes=sorted({str(g.value(c, BIOLINK.supporting_text)) for c in supporting}),
+                     **_edge_attributes(g, supporting, (s, p, o) in present))
 
 
 def _claim_view(kg, out) -> None:
