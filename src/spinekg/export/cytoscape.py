@@ -2,8 +2,10 @@
 
 ``{"elements": {"nodes": [{"data": {...}}], "edges": [{"data": {...}}]}}``: node ``id`` is the
 CURIE, with ``label``, ``category``, ``color``, ``iri``, ``synonyms``, ``mappings``; each edge has
-``source``, ``target``, ``predicate``, ``label``, ``claims``, ``negated``, and lists of
-``documents``, ``modalities`` and ``quotes``. Loads in Cytoscape.js and in Cytoscape desktop
+``source``, ``target``, ``predicate``, ``label``, ``claims``, ``negated``, ``stance``
+(``asserted``, or ``contested`` when some document also denies it), and lists of ``documents``,
+``modalities``, ``quotes`` and of the documents that assert, hedge and deny it (``asserted_by``,
+``hedged_by``, ``denied_by``). Loads in Cytoscape.js and in Cytoscape desktop
 (File > Import > Network from File, "Cytoscape.js JSON").
 
 Text stays text: JSON strings carry every character, control characters as ``\\u`` escapes, so
@@ -35,7 +37,8 @@ def elements(kg) -> dict:
         edges.append({"data": {"id": f"{curie(s)} {curie(key)} {curie(o)}", "source": curie(s), "target": curie(o),
                                "predicate": d["predicate"], "label": d["label"], "claims": d["claims"],
                                "negated": d["negated"], "documents": d["documents"], "modalities": d["modalities"],
-                               "quotes": d["quotes"]}})
+                               "quotes": d["quotes"], "stance": d["stance"], "asserted_by": d["asserted_by"],
+                               "hedged_by": d["hedged_by"], "denied_by": d["denied_by"]}})
     return {"elements": {"nodes": nodes, "edges": edges}}
 
 

@@ -84,6 +84,9 @@ def flat_entities(kg):
         out.add_edge(name(s), name(o), key=name(key), predicate=safe_text(data["predicate"]),
                      label=safe_text(data["label"]), claims=data["claims"], negated=data["negated"],
                      documents=safe_text("; ".join(data["documents"])),
-                     modalities=safe_text("; ".join(data["modalities"])),
+                     modalities=safe_text("; ".join(data["modalities"])), stance=data["stance"],
+                     asserted_by=safe_text("; ".join(data["asserted_by"])),
+                     hedged_by=safe_text("; ".join(data["hedged_by"])),
+                     denied_by=safe_text("; ".join(data["denied_by"])),
                      quotes=safe_json_text(json.dumps(data["quotes"], ensure_ascii=False)))
     return out

@@ -6,8 +6,10 @@ Written into a folder:
   node has the label ``Entity`` and one for its category (``Treatment``, ``Pathology``, ...);
   arrays are ``|``-separated;
 * ``relationships.csv``: ``:START_ID,:END_ID,:TYPE,predicate,label,claims:int,negated:int,
-  documents:string[],modalities:string[],quotes_json``; the type is the predicate in upper snake
-  case (``HAS_MECHANISM``); ``quotes_json`` is a JSON array (quotes hold any character);
+  documents:string[],modalities:string[],quotes_json,stance,asserted_by:string[],hedged_by:string[],
+  denied_by:string[]``; the type is the predicate in upper snake case (``HAS_MECHANISM``);
+  ``quotes_json`` is a JSON array (quotes hold any character); ``stance`` is ``asserted`` or
+  ``contested`` (some document also denies it) and the ``*_by`` arrays name the documents;
 * ``import.cypher``: the same import with ``LOAD CSV`` for a running database (APOC for the
   relationship types).
 
@@ -63,10 +65,12 @@ def to_neo4j(kg) -> dict[str, bytes]:
         nodes.append([curie(node), d["label"], d["category"], str(node), "|".join(d["synonyms"]),
                       "|".join(d["mappings"]), labels])
     rels = [[":START_ID", ":END_ID", ":TYPE", "predicate", "label", "claims:int", "negated:int",
-             "documents:string[]", "modalities:string[]", "quotes_json"]]
+             "documents:string[]", "modalities:string[]", "quotes_json", "stance", "asserted_by:string[]",
+             "hedged_by:string[]", "denied_by:string[]"]]
     for s, o, key, d in sorted(view.edges(keys=True, data=True), key=lambda e: (str(e[0]), str(e[2]), str(e[1]))):
         rels.append([curie(s), curie(o), _type(d["predicate"]), d["predicate"], d["label"], d["claims"], d["negated"],
-                     "|".join(d["documents"]), "|".join(d["modalities"]), json.dumps(d["quotes"], ensure_ascii=False)])
+                     "|".join(d["documents"]), "|".join(d["modalities"]), json.dumps(d["quotes"], ensure_ascii=False),
+                     d["stance"], "|".join(d["asserted_by"]), "|".join(d["hedged_by"]), "|".join(d["denied_by"])])
     cypher = """// spinekg: load nodes.csv and relationships.csv (copy them into Neo4j's import folder first).
 // The relationships need the APOC plugin (relationship types read from the file); neo4j-admin
 // database import does not (see the command in spinekg's export/neo4j.py).
@@ -82,7 +86,10 @@ CALL apoc.create.relationship(a, row.`:TYPE`, {predicate: row.predicate, label: 
     claims: toInteger(row.`claims:int`), negated: toInteger(row.`negated:int`),
     documents: CASE row.`documents:string[]` WHEN '' THEN [] ELSE split(row.`documents:string[]`, '|') END,
     modalities: CASE row.`modalities:string[]` WHEN '' THEN [] ELSE split(row.`modalities:string[]`, '|') END,
-    quotes_json: row.quotes_json}, b) YIELD rel
+    quotes_json: row.quotes_json, stance: row.stance,
+    asserted_by: CASE row.`asserted_by:string[]` WHEN '' THEN [] ELSE split(row.`asserted_by:string[]`, '|') END,
+    hedged_by: CASE row.`hedged_by:string[]` WHEN '' THEN [] ELSE split(row.`hedged_by:string[]`, '|') END,
+    denied_by: CASE row.`denied_by:string[]` WHEN '' THEN [] ELSE split(row.`denied_by:string[]`, '|') END}, b) YIELD rel
 RETURN count(rel);
 """
     return {"nodes.csv": _csv(nodes), "relationships.csv": _csv(rels), "import.cypher": cypher.encode("utf-8")}
