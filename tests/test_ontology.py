@@ -1,21 +1,19 @@
 """The ontology: header metadata, labels and definitions, declared properties, external
-identifiers only from the verified reference table, and logical consistency under HermiT."""
+identifiers only from the SSSOM mapping table, the mapped share, and logical consistency under HermiT."""
 
 from __future__ import annotations
 
-import csv
 from pathlib import Path
 
 import pytest
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS
 
-from spinekg.core.namespaces import BIOLINK, PREFIXES, SPK
+from spinekg.core.namespaces import BIOLINK, SPK
+from spinekg.model.mappings import read_sssom
 from spinekg.model.vocabulary import entity_category, top_categories
 
 TABLE = Path(__file__).parent / "data" / "ontology-mappings.tsv"
-#: Identifiers the spinekg team verified next to their labels in real ontology files (source column).
-VERIFIED = Path(__file__).parent / "data" / "verified-mappings.tsv"
 SHARED_TABLE = Path(__file__).resolve().parents[2] / "shared" / "reference" / "ontology-mappings.tsv"
 ONTOLOGY_IRI = URIRef("https://w3id.org/spinekg/ontology")
 
@@ -85,52 +83,44 @@ def test_every_property_used_is_declared(kg):
             assert p in declared, f"{p} used in the data but not declared"
 
 
-def _table() -> dict[str, set[str]]:
-    rows: dict[str, set[str]] = {}
-    for path in (TABLE, VERIFIED):
-        with open(path, newline="", encoding="utf-8") as handle:
-            for row in csv.DictReader(handle, delimiter="\t"):
-                assert row["verification"] == "verified" and ":" in row["source"], f"{path}: unverified row {row}"
-                rows.setdefault(row["curie"], set()).add(row["match"])
-    return rows
-
-
-def _curie(iri: str) -> str | None:
-    best = None
-    for prefix, ns in PREFIXES.items():
-        if prefix in {"obo", "spk", "spkd"}:
-            continue
-        if iri.startswith(str(ns)) and (best is None or len(str(ns)) > len(str(PREFIXES[best]))):
-            best = prefix
-    return f"{best}:{iri[len(str(PREFIXES[best])):]}" if best else None
-
-
 def test_committed_table_is_the_shared_reference_table():
     if SHARED_TABLE.is_file():
         assert TABLE.read_bytes() == SHARED_TABLE.read_bytes()
 
 
+#: Namespaces of ontology identifiers: every link to them must be a row of the SSSOM table.
+EXTERNAL = ("http://purl.obolibrary.org/obo/", "http://id.nlm.nih.gov/mesh/", "http://www.ebi.ac.uk/efo/",
+            str(BIOLINK))
+MAPPING_PREDICATES = (SKOS.exactMatch, SKOS.closeMatch, SKOS.broadMatch, SKOS.narrowMatch, SKOS.relatedMatch)
+
+
 def test_external_identifiers_come_from_the_reference_table(kg):
-    table = _table()
+    """Every OBO, MeSH, EFO, Biolink or RO link anywhere in the graph (ontology and curated data) is
+    a row of ontology/mappings/spinekg.sssom.tsv with the same predicate; the rows name the release
+    file each identifier was seen in (tests/test_mappings.py checks them against it)."""
+    table = read_sssom()
+    rows = {(table.expand(m.subject_id), table.expand(m.predicate_id), table.expand(m.object_id)) for m in table.mappings}
     g = kg.graph
     checked = 0
-    for match_prop, needed in ((SKOS.exactMatch, {"exact"}), (SKOS.closeMatch, {"exact", "close"})):
-        for subject, target in g.subject_objects(match_prop):
-            iri = str(target)
-            if not (iri.startswith("http://purl.obolibrary.org/obo/") or iri.startswith("http://id.nlm.nih.gov/mesh/")):
+    for predicate in MAPPING_PREDICATES:
+        for subject, target in g.subject_objects(predicate):
+            if not str(target).startswith(EXTERNAL):
                 continue
-            curie = _curie(iri)
-            assert curie in table, f"{subject} maps to {curie}, which is in neither verified table"
-            assert table[curie] & needed, (
-                f"{subject} uses {match_prop.n3()} {curie} but the table only supports {sorted(table[curie])}")
+            assert (str(subject), str(predicate), str(target)) in rows, (
+                f"{subject} {predicate.n3()} {target} is not in the SSSOM table: add a row naming the file the ID was seen in")
             checked += 1
-    assert checked > 100
+    assert checked > 300
+    in_ontology = {(s, p, o) for s, p, o in rows if s.startswith(str(SPK))}
+    assert in_ontology <= {(str(s), str(p), str(o)) for s, p, o in kg.ontology}, "a row of the table is missing from the ontology"
 
 
 def test_mapped_share(kg):
+    """At least 80% of the domain classes have an exact, close, broad or narrow match."""
     stats = kg.stats()
-    assert stats.mapped_entities > 100
-    assert stats.mapped_share > 0.35
+    assert stats.mappable_entities > 250
+    assert stats.mapped_share >= 0.80, f"{stats.mapped_entities}/{stats.mappable_entities} domain classes mapped"
+    assert stats.mapped_per_prefix["UBERON"] >= 40 and stats.mapped_per_prefix["MESH"] >= 100
+    assert sum(stats.mapped_per_prefix.values()) > stats.mapped_entities
 
 
 # ------------------------------------------------------------------------------------------

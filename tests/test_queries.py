@@ -1322,10 +1322,10 @@ def _unmapped(kg):
 
     tops = {c for c in set(g.subjects(RDFS.subClassOf, None)) | set(g.objects(None, RDFS.subClassOf)) | classes
             if isinstance(c, URIRef) and str(c).startswith(ns) and not spk_parents(c)}
-    tops -= {SPK.Claim, SPK.ReferenceAssertion, SPK.ClaimQualifierValue, SPK.ApprovalStatus}
+    tops -= {SPK.Claim, SPK.ReferenceAssertion, SPK.ClaimQualifierValue, SPK.ApprovalStatus, SPK.Document}
     out = set()
     for c in classes:
-        if any(True for _ in g.objects(c, SKOS.exactMatch)) or any(True for _ in g.objects(c, SKOS.closeMatch)):
+        if any(True for p in (SKOS.exactMatch, SKOS.closeMatch, SKOS.broadMatch, SKOS.narrowMatch) for _ in g.objects(c, p)):
             continue
         seen, todo = set(), [c]
         while todo:

@@ -1,17 +1,30 @@
 """Summary counts of a knowledge graph: entities per category, claims per predicate, document,
-modality; how much of the vocabulary is mapped to public ontologies."""
+modality; how much of the vocabulary is mapped to public ontologies.
+
+The mapped share is taken over the *domain classes*: the spinekg classes under an upper category,
+leaving out the claim, document and provenance vocabulary (:data:`NON_DOMAIN_CATEGORIES`). A class
+counts as mapped when it has a ``skos:exactMatch``, ``closeMatch``, ``broadMatch`` or
+``narrowMatch`` to a term outside spinekg (``relatedMatch`` does not count); the share per prefix
+counts the domain classes with at least one such mapping into that prefix (UBERON, HP, MESH, ...).
+"""
 
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from rdflib import Graph, URIRef
 
 from spinekg.core.namespaces import BIOLINK, OWL, RDF, RDFS, SKOS, SPK, SPKD
+from spinekg.model.mappings import prefix_of
 from spinekg.model.vocabulary import entity_category, top_categories
 
-__all__ = ["Stats", "compute_stats"]
+__all__ = ["Stats", "compute_stats", "NON_DOMAIN_CATEGORIES", "MAPPING_PREDICATES"]
+
+#: Upper categories whose classes are the claim, document and provenance vocabulary, not the domain.
+NON_DOMAIN_CATEGORIES = frozenset({SPK.Claim, SPK.ReferenceAssertion, SPK.ClaimQualifierValue, SPK.ApprovalStatus, SPK.Document})
+#: The SKOS predicates that make a class count as mapped.
+MAPPING_PREDICATES = (SKOS.exactMatch, SKOS.closeMatch, SKOS.broadMatch, SKOS.narrowMatch)
 
 
 @dataclass(frozen=True)
@@ -29,6 +42,13 @@ class Stats:
     reference_assertions: int
     documents: int
     direct_edges: int
+    mapped_per_prefix: dict[str, int] = field(default_factory=dict)
+    #: claims by what they do with their relation: assertion, recommendation, evidence
+    claims_by_kind: dict[str, int] = field(default_factory=dict)
+    #: relations some document denies and none asserts (present only as claims, no direct edge)
+    denied_relations: int = 0
+    #: relations some document asserts and another denies
+    contested_relations: int = 0
 
     @property
     def mapped_share(self) -> float:
@@ -40,6 +60,9 @@ class Stats:
             "documents": self.documents,
             "claims": self.claims,
             "direct_edges": self.direct_edges,
+            "denied_relations": self.denied_relations,
+            "contested_relations": self.contested_relations,
+            "claims_by_kind": dict(sorted(self.claims_by_kind.items())),
             "reference_assertions": self.reference_assertions,
             "negated_claims": self.negated_claims,
             "third_party_claims": self.third_party_claims,
@@ -50,16 +73,27 @@ class Stats:
             "mapped_entities": self.mapped_entities,
             "mappable_entities": self.mappable_entities,
             "mapped_share": round(self.mapped_share, 4),
+            "mapped_per_prefix": dict(sorted(self.mapped_per_prefix.items())),
         }
+
+    def share_per_prefix(self) -> dict[str, float]:
+        """The share of domain classes mapped into each prefix."""
+        total = self.mappable_entities
+        return {p: (n / total if total else 0.0) for p, n in sorted(self.mapped_per_prefix.items())}
 
     def to_text(self) -> str:
         lines = [
             f"{self.triples} triples; {self.documents} documents; {self.claims} claims "
             f"({', '.join(f'{v} {k}' for k, v in sorted(self.claims_by_modality.items()))}; "
             f"{self.negated_claims} negated; {self.third_party_claims} attributed to third parties); "
-            f"{self.direct_edges} direct edges; {self.reference_assertions} reference assertions",
-            f"entities mapped to public ontologies: {self.mapped_entities}/{self.mappable_entities} "
-            f"({self.mapped_share:.0%})",
+            f"{self.direct_edges} direct edges (relations some document asserts; {self.contested_relations} of them "
+            f"also denied), {self.denied_relations} relations only denied (claims, no edge); "
+            f"{self.reference_assertions} reference assertions",
+            "claims by kind: " + ", ".join(f"{v} {k}" for k, v in sorted(self.claims_by_kind.items())),
+            f"domain classes mapped to public ontologies: {self.mapped_entities}/{self.mappable_entities} "
+            f"({self.mapped_share:.0%}); per prefix: "
+            + (", ".join(f"{p} {n} ({share:.0%})" for (p, n), share in
+                         zip(sorted(self.mapped_per_prefix.items()), self.share_per_prefix().values())) or "none"),
             "",
             "claims per document            claims  asserted  hedged  negated  third-party",
         ]
@@ -83,6 +117,17 @@ def _label(graph: Graph, node) -> str:
     return text.rsplit("#", 1)[-1].rsplit("/", 1)[-1]
 
 
+def _mapping_prefixes(graph: Graph, node: URIRef) -> set[str]:
+    """The prefixes (UBERON, MESH, biolink, ...) of the external terms ``node`` is mapped to."""
+    found = set()
+    for pred in MAPPING_PREDICATES:
+        for target in graph.objects(node, pred):
+            iri = str(target)
+            if isinstance(target, URIRef) and not iri.startswith((str(SPK), str(SPKD))):
+                found.add(prefix_of(iri) or iri)
+    return found
+
+
 def compute_stats(kg) -> Stats:
     """Compute :class:`Stats` for a :class:`~spinekg.kg.KnowledgeGraph`."""
     g = kg.graph
@@ -91,6 +136,7 @@ def compute_stats(kg) -> Stats:
     infrastructure = {SPK.Claim, SPK.ReferenceAssertion, SPK.ClaimQualifierValue, SPK.ApprovalStatus}
 
     per_category: Counter[str] = Counter()
+    per_prefix: Counter[str] = Counter()
     mapped = mappable = 0
     candidates = {c for c in g.subjects(RDF.type, OWL.Class) if isinstance(c, URIRef) and str(c).startswith(str(SPK))}
     candidates |= {i for i in g.subjects(RDF.type, OWL.NamedIndividual) if isinstance(i, URIRef) and str(i).startswith(str(SPKD))}
@@ -101,17 +147,28 @@ def compute_stats(kg) -> Stats:
         if cat is None or cat in infrastructure:
             continue
         per_category[_label(g, cat)] += 1
-        if (node, RDF.type, OWL.Class) in g:
+        if (node, RDF.type, OWL.Class) in g and cat not in NON_DOMAIN_CATEGORIES:
             mappable += 1
-            if any(True for _ in g.objects(node, SKOS.exactMatch)) or any(True for _ in g.objects(node, SKOS.closeMatch)):
+            prefixes = _mapping_prefixes(g, node)
+            if prefixes:
                 mapped += 1
+                per_prefix.update(prefixes)
 
     claims = set(g.subjects(RDF.type, SPK.Claim))
     per_pred: Counter[str] = Counter()
     per_doc: dict[str, Counter] = {}
     modality: Counter[str] = Counter()
+    kinds: Counter[str] = Counter()
+    asserted_edges, denied_edges = set(), set()
     negated = third = 0
     for claim in claims:
+        triple = (g.value(claim, RDF.subject), g.value(claim, RDF.predicate), g.value(claim, RDF.object))
+        kind = ("recommendation" if (claim, RDF.type, SPK.RecommendationClaim) in g
+                else "evidence" if (claim, RDF.type, SPK.EvidenceClaim) in g else "assertion")
+        kinds[kind] += 1
+        if kind == "assertion":
+            denied = g.value(claim, BIOLINK.negated)
+            (denied_edges if denied is not None and denied.toPython() is True else asserted_edges).add(triple)
         pred = g.value(claim, RDF.predicate)
         per_pred[g.namespace_manager.normalizeUri(pred) if pred is not None else "?"] += 1
         doc = g.value(claim, SPK.statedIn)
@@ -128,7 +185,6 @@ def compute_stats(kg) -> Stats:
         if g.value(claim, SPK.attribution) == SPK.ThirdPartyAttributed:
             third += 1
             row["third_party"] += 1
-    edges = {(g.value(c, RDF.subject), g.value(c, RDF.predicate), g.value(c, RDF.object)) for c in claims}
     return Stats(
         triples=len(g),
         entities_per_category=dict(per_category),
@@ -142,5 +198,9 @@ def compute_stats(kg) -> Stats:
         third_party_claims=third,
         reference_assertions=len(set(g.subjects(RDF.type, SPK.ReferenceAssertion))),
         documents=len(set(g.subjects(RDF.type, SPK.WebPage))),
-        direct_edges=len(edges),
+        direct_edges=len(asserted_edges),
+        mapped_per_prefix=dict(per_prefix),
+        claims_by_kind=dict(kinds),
+        denied_relations=len(denied_edges - asserted_edges),
+        contested_relations=len(denied_edges & asserted_edges),
     )
