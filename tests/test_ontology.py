@@ -157,7 +157,8 @@ def test_hermit_finds_the_ontology_consistent_with_no_unsatisfiable_classes(kg, 
 
 @pytest.mark.slow
 def test_claims_taken_as_axioms_keep_every_class_satisfiable(kg, tmp_path):
-    """Read every non-negated class-level claim S p O as the OBO axiom S SubClassOf (p some O).
+    """Read every non-negated class-level assertion claim S p O as the OBO axiom S SubClassOf
+    (p some O). Recommendations and reported evidence are not statements of fact and are left out.
 
     With the disjoint upper categories and the properties' domains and ranges, a claim that puts
     a term in the wrong place (an anatomy treated as a pathology, ...) makes a class unsatisfiable.
@@ -166,7 +167,7 @@ def test_claims_taken_as_axioms_keep_every_class_satisfiable(kg, tmp_path):
     classes = set(g.subjects(RDF.type, OWL.Class))
     data = kg.data
     added = 0
-    for claim in data.subjects(RDF.type, SPK.Claim):
+    for claim in data.subjects(RDF.type, SPK.AssertionClaim):
         if data.value(claim, BIOLINK.negated).toPython():
             continue
         s, p, o = (data.value(claim, x) for x in (RDF.subject, RDF.predicate, RDF.object))
