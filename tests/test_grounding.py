@@ -127,7 +127,7 @@ def test_every_relation_is_said_by_a_document_or_marked_as_reference(kg):
                if (s, RDF.type, SPK.Statistic) in g or (s, RDF.type, SPK.RegulatoryStatus) in g}
     relations = set(g.subjects(RDF.type, OWL.ObjectProperty)) | {SCHEMA.name, SCHEMA.datePublished, SPK.telephone}
     claim_vocabulary = {SPK.statedIn, SPK.modality, SPK.attribution, SPK.anatomicalContext, SPK.hasSnapshot,
-                        SPK.leadInSpan}
+                        SPK.leadInSpan, SPK.evidenceDirection, SPK.reportsStatistic}
     unexplained = []
     for s, p, o in kg.data:
         if p not in relations or p in claim_vocabulary:

@@ -32,7 +32,11 @@ def test_page_is_self_contained_and_carries_the_graph(kg):
     assert len(data["nodes"]) == view.number_of_nodes() and len(data["edges"]) == view.number_of_edges()
     edge = [e for e in data["edges"] if e["source"] == "spk:PlateletRichPlasmaTherapy" and e["target"] == "spk:TissueRepair"]
     assert [c["document"] for c in edge[0]["claims"]] == ["000_0e4ad2cffa1f476f", "004_18a61ff07f1e7ac0"]
-    assert sum(len(e["claims"]) for e in data["edges"]) == sum(d["claims"] for _, _, d in view.edges(data=True))
+    # each edge lists its assertion claims (the view's count) and the recommendations and evidence about it
+    assert sum(1 for e in data["edges"] for c in e["claims"] if c["kind"] == "assertion") == \
+        sum(d["claims"] for _, _, d in view.edges(data=True))
+    kinds = {(c["kind"], c["direction"]) for e in data["edges"] for c in e["claims"]}
+    assert {("assertion", None), ("evidence", "supports"), ("recommendation", None)} <= kinds
     assert page == to_html(kg)  # deterministic, layout included
 
 

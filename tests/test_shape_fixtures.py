@@ -389,6 +389,32 @@ def _(b: Batch) -> Node:
     return claim_of(b.g, "clinic_a", SPK.PlateletRichPlasmaTherapy, SPK.targetsAnatomy, SPK.LumbarSpine)
 
 
+@case("denied-relation-kept-as-edge", "EdgeWithoutAssertion")
+def _(b: Batch) -> Node:
+    """A claim turned into a denial whose relation stays a triple: a denial read as a fact."""
+    claim = b.claim_clone("denial-with-edge")
+    b.g.set((claim, BIOLINK.negated, Literal(True)))
+    b.g.set((claim, RDF.object, SPKD.Colombia))
+    b.g.add((SPKD.ExampleSpineClinic, SPK.locatedIn, SPKD.Colombia))
+    return claim
+
+
+@case("evidence-without-direction", "EvidenceClaimDirection")
+def _(b: Batch) -> Node:
+    claim = b.claim_clone("evidence-without-direction")
+    b.g.remove((claim, RDF.type, SPK.AssertionClaim))
+    b.g.add((claim, RDF.type, SPK.EvidenceClaim))
+    return claim
+
+
+@case("recommendation-without-cue", "RecommendationClaimCue")
+def _(b: Batch) -> Node:
+    claim = b.claim_clone("recommendation-without-cue")
+    b.g.remove((claim, RDF.type, SPK.AssertionClaim))
+    b.g.add((claim, RDF.type, SPK.RecommendationClaim))
+    return claim
+
+
 # ---- spans and selectors ----
 
 def _span_without(pred: URIRef, kind: URIRef | None = None) -> Callable[[Batch], Node]:
@@ -869,7 +895,7 @@ CONSTRAINT_PARAMETERS = {SH[p] for p in (
 CONTAINERS = {SPKSH[n] for n in (
     "VocabularyTerm", "TermSynonym", "ExternalMapping", "Claim", "Span", "QuoteSelector", "PositionSelector",
     "WebPage", "Snapshot", "CitedWork", "Individual", "RegulatoryStatus", "Statistic", "ReferenceAssertion",
-    "UnmappedEntity", "DocumentWithoutPublisher")}
+    "UnmappedEntity", "DocumentWithoutPublisher", "EvidenceClaimShape", "RecommendationClaimShape")}
 
 
 def _generated_container(shape: URIRef) -> bool:

@@ -60,6 +60,9 @@ def page_data(kg) -> dict:
             "document": name, "quote": str(g.value(claim, BIOLINK.supporting_text)),
             "modality": label_of(g, g.value(claim, SPK.modality)),
             "negated": bool(g.value(claim, BIOLINK.negated).toPython()),
+            "kind": ("recommendation" if (claim, RDF.type, SPK.RecommendationClaim) in g
+                     else "evidence" if (claim, RDF.type, SPK.EvidenceClaim) in g else "assertion"),
+            "direction": label_of(g, g.value(claim, SPK.evidenceDirection)) if (claim, SPK.evidenceDirection, None) in g else None,
             "start": int(start) if start is not None else None, "end": int(end) if end is not None else None})
     nodes = []
     for node, d in sorted(view.nodes(data=True), key=lambda x: str(x[0])):
@@ -167,7 +170,7 @@ DATA.edges.forEach((edge, i) => {
   const a = byId.get(edge.source), b = byId.get(edge.target);
   const line = document.createElementNS(NS, "line");
   line.setAttribute("x1", a.x); line.setAttribute("y1", a.y); line.setAttribute("x2", b.x); line.setAttribute("y2", b.y);
-  line.setAttribute("class", "edge" + (edge.claims.some((c) => c.negated) ? " denied" : ""));
+  line.setAttribute("class", "edge" + (edge.claims.some((c) => c.negated && c.kind === "assertion") ? " denied" : ""));
   line.setAttribute("stroke-width", Math.min(1 + edge.claims.length, 6)); line.setAttribute("data-index", i);
   const tip = document.createElementNS(NS, "title"); tip.textContent = `${a.label} ${edge.label} ${b.label}`;
   line.appendChild(tip); line.addEventListener("click", (e) => { e.stopPropagation(); showEdge(edge, line); });
@@ -196,7 +199,8 @@ function render() {
 function claimList(claims, parent) {
   if (!claims.length) { parent.appendChild(el("p", "No claim states this edge (ontology or reference data).", "meta")); return; }
   for (const c of claims) {
-    const meta = `${DATA.documents[c.document] || c.document} · ${c.modality}${c.negated ? " · denied" : ""}` +
+    const meta = `${DATA.documents[c.document] || c.document} · ${c.modality}${c.negated ? (c.kind === "recommendation" ? " · advises against" : " · denied") : ""}` +
+      (c.kind === "recommendation" ? " · recommendation" : "") + (c.kind === "evidence" ? ` · evidence (${c.direction})` : "") +
       (c.start !== null ? ` · characters ${c.start}–${c.end}` : "");
     parent.append(el("div", meta, "meta"), el("blockquote", c.quote, "quote"));
   }
