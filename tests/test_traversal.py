@@ -21,7 +21,7 @@ def test_entity_by_label_synonym_curie_and_iri(kg):
     prp = kg.entity("PRP")
     assert prp.iri == SPK.PlateletRichPlasmaTherapy
     for name in ("platelet-rich plasma therapy", "spk:PlateletRichPlasmaTherapy", str(SPK.PlateletRichPlasmaTherapy),
-                 SPK.PlateletRichPlasmaTherapy, "MESH:D053657"):
+                 SPK.PlateletRichPlasmaTherapy):
         assert kg.entity(name) == prp
     assert prp.label == "platelet-rich plasma therapy"
     assert prp.category.iri == SPK.Treatment
@@ -33,8 +33,10 @@ def test_unknown_and_ambiguous_names(kg):
     assert kg.entity("no such thing") is None
     with pytest.raises(UnknownNameError, match="did you mean"):
         kg.entity("platelet rich plasma therapi", strict=True)
-    with pytest.raises(AmbiguousNameError, match="bone marrow concentrate"):
-        kg.entity("bone marrow concentrate")
+    # the MeSH term "Platelet-Rich Plasma" is mapped from the substance and from the therapy
+    with pytest.raises(AmbiguousNameError, match="platelet concentrate .*platelet-rich plasma therapy"):
+        kg.entity("MESH:D053657")
+    assert kg.entity("bone marrow concentrate").iri == SPK.BoneMarrowConcentrate  # a substance only
 
 
 def test_domain_views_of_prp(kg):
@@ -93,7 +95,13 @@ def test_claims_carry_quote_offsets_and_qualifiers(kg):
 def test_claim_filters_match_an_independent_count(kg):
     g = kg.graph
     all_claims = set(g.subjects(RDF.type, SPK.Claim))
-    assert len(kg.claims()) == len(all_claims) == 784
+    assert len(kg.claims()) == len(all_claims) == 793
+    for kind, cls in (("assertion", SPK.AssertionClaim), ("recommendation", SPK.RecommendationClaim),
+                      ("evidence", SPK.EvidenceClaim)):
+        of_kind = {c for c in all_claims if (c, RDF.type, cls) in g}
+        assert of_kind and {c.iri for c in kg.claims(kind=kind)} == of_kind
+    with pytest.raises(ValueError, match="kind must be one of"):
+        kg.claims(kind="fact")
     negated = {c for c in all_claims if g.value(c, BIOLINK.negated).toPython()}
     assert {c.iri for c in kg.claims(negated=True)} == negated
     doc = URIRef("https://w3id.org/spinekg/id/doc/003_ce75392af366c0c5")
