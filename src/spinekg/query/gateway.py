@@ -35,6 +35,9 @@ MAX_QUERY_BYTES = 1 << 20
 #: the most bytes of one answer passed back (the server's time limit bounds its work; this bounds
 #: what one query can send, e.g. a cartesian SELECT *)
 MAX_ANSWER_BYTES = 256 << 20
+#: how much of a refused request's body (an upload to the read-only endpoint) is read before the
+#: refusal is sent; beyond it the connection is closed and the sender sees a reset
+MAX_DISCARD_BYTES = 64 << 20
 _PASSED_HEADERS = ("Content-Type", "Content-Length", "Cache-Control", "Last-Modified", "ETag")
 
 
@@ -57,11 +60,26 @@ class _Handler(BaseHTTPRequestHandler):
         if length is None or not length.isdigit():
             return self._refuse(411, "a POST needs a Content-Length")
         if int(length) > MAX_QUERY_BYTES:
+            self._discard_body()
             return self._refuse(413, f"the request body is larger than {MAX_QUERY_BYTES} bytes")
         self._handle(self.rfile.read(int(length)))
 
     def do_PUT(self):
+        self._discard_body()
         self._refuse(403, "this endpoint is read-only")
+
+    def _discard_body(self) -> None:
+        """Read and drop a refused request's body (up to :data:`MAX_DISCARD_BYTES`) before
+        answering, so that a client still sending it (an upload to a read-only server) reads the
+        refusal instead of a reset connection; a larger body is cut off and the connection closed."""
+        length = self.headers.get("Content-Length")
+        left = min(int(length), MAX_DISCARD_BYTES) if length is not None and length.isdigit() else 0
+        while left > 0:
+            chunk = self.rfile.read(min(left, 1 << 16))
+            if not chunk:
+                break
+            left -= len(chunk)
+        self.close_connection = True
 
     do_DELETE = do_PATCH = do_PUT
 
@@ -70,6 +88,8 @@ class _Handler(BaseHTTPRequestHandler):
         self.send_response(status)
         self.send_header("Content-Type", "text/plain; charset=utf-8")
         self.send_header("Content-Length", str(len(data)))
+        if self.close_connection:
+            self.send_header("Connection", "close")
         self.end_headers()
         if self.command != "HEAD":
             self.wfile.write(data)
