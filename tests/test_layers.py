@@ -23,6 +23,7 @@ LAYERS = [
     "store",       # where the graph lives: rdflib memory or Oxigraph
     "query",       # SPARQL engines, the competency-question library, result formats, endpoints
     "traversal",   # entities, claims, paths, subgraphs, networkx, statistics
+    "analysis",    # analyses across pages: conflicts (rules are library queries)
     "validation",  # pyshacl, the SHACL-to-SPARQL engine, shape generation, reports
     "export",      # one module per visualizer format
     "kg",          # KnowledgeGraph: the facade over the jobs, and load()

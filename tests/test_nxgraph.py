@@ -63,7 +63,7 @@ def test_entity_view_nodes_and_denied_edges(kg, entities):
 def test_claims_view(kg):
     view = kg.to_networkx("claims")
     claims = [n for n, d in view.nodes(data=True) if d["kind"] == "claim"]
-    assert len(claims) == 793
+    assert len(claims) == 794
     documents = [n for n, d in view.nodes(data=True) if d["kind"] == "document"]
     assert len(documents) == 5
     for claim in claims[:50]:

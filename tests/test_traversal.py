@@ -95,7 +95,7 @@ def test_claims_carry_quote_offsets_and_qualifiers(kg):
 def test_claim_filters_match_an_independent_count(kg):
     g = kg.graph
     all_claims = set(g.subjects(RDF.type, SPK.Claim))
-    assert len(kg.claims()) == len(all_claims) == 793
+    assert len(kg.claims()) == len(all_claims) == 794
     for kind, cls in (("assertion", SPK.AssertionClaim), ("recommendation", SPK.RecommendationClaim),
                       ("evidence", SPK.EvidenceClaim)):
         of_kind = {c for c in all_claims if (c, RDF.type, cls) in g}

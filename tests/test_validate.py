@@ -278,11 +278,11 @@ def test_fixture_has_one_warning_per_content_check(fixture_result):
 
 
 def test_text_report_groups_by_severity_and_shape(fixture_result):
-    # 44 info: the unmapped domain classes of the shipped ontology (spinekg query unmapped-entities)
+    # 45 info: the unmapped domain classes of the shipped ontology (spinekg query unmapped-entities)
     text = render(fixture_result, "text")
     lines = text.splitlines()
-    assert lines[-1] == "0 violations, 4 warnings, 44 info"
-    assert text.index("WARNINGS (4)") < text.index("INFORMATION (44)")
+    assert lines[-1] == "0 violations, 4 warnings, 45 info"
+    assert text.index("WARNINGS (4)") < text.index("INFORMATION (45)")
     assert "claim conflicts with a regulatory status [spksh:RegulatoryConflict]: 1" in text
     assert "stem cell therapy treats back pain (clinic_b)" in text  # labels, not IRIs
     assert 'clinic_b: "Our stem cell therapy treats back pain."' in text
@@ -291,7 +291,7 @@ def test_text_report_groups_by_severity_and_shape(fixture_result):
 
 def test_json_report(fixture_result):
     doc = json.loads(render(fixture_result, "json"))
-    assert doc["counts"] == {"violation": 0, "warning": 4, "info": 44}
+    assert doc["counts"] == {"violation": 0, "warning": 4, "info": 45}
     assert doc["conforms"] is False and doc["text_checked"] is True
     first = doc["results"][0]
     assert set(first) >= {"focus", "path", "value", "severity", "shape", "message", "evidence"}
@@ -437,7 +437,7 @@ def test_report_written_to_a_file(fixture_file, tmp_path):
     result = run("validate", str(fixture_file), "--corpus", str(FIXTURES / "corpus"), "-f", "html", "-o", str(out))
     assert result.exit_code == 0
     assert out.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
-    assert "0 violations, 4 warnings, 44 info" in result.stderr
+    assert "0 violations, 4 warnings, 45 info" in result.stderr
     assert list(tmp_path.glob(".*.tmp")) == []
 
 

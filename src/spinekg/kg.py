@@ -132,6 +132,20 @@ class KnowledgeGraph:
 
         return run(self.engine, load_library()[name], params, index=self._entity_index)
 
+    def conflicts(self, kind: str | None = None, *, document=None, entity=None):
+        """Where the pages disagree: one :class:`~spinekg.analysis.conflicts.Finding` per
+        conflicting relation, of one kind (``contradiction``, ``regulatory``,
+        ``efficacy-evidence``, ``safety-risk``, ``track-record``, ``product-rule``) or all; only
+        those involving ``document`` (file name, number or title) or naming ``entity`` (or a kind
+        of it); most documents first. Each finding has its two sides, each with its quotes,
+        offsets, modality and attribution; a regulatory finding says for each promoting page
+        whether it is in the regulator's jurisdiction, outside it, or at an unknown location."""
+        from spinekg.analysis.conflicts import find_conflicts
+
+        doc = None if document is None else self._entity_index().document(str(getattr(document, "iri", document)))
+        ent = None if entity is None else self.entity(entity, strict=True).iri
+        return find_conflicts(self, None if kind is None else [kind], document=doc, entity=ent)
+
     def sparql(self, text: str, **bindings):
         """Run a SPARQL SELECT or ASK query; keyword arguments bind variables to RDF terms."""
         return self.engine.select(text, bindings)

@@ -1,0 +1,1 @@
+"""Analyses across pages: where they conflict (:mod:`.conflicts`)."""

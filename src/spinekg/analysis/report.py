@@ -1,0 +1,165 @@
+"""Conflict findings as text, Markdown, HTML, JSON or CSV.
+
+Human formats group the findings by kind and print each quote once: the first time a claim's
+words appear they are numbered (``[Q3]``), later findings refer to the number. JSON carries every
+quote with its offsets on every finding, so a reader can cite it; CSV has one row per quote of a
+side of a finding.
+"""
+
+from __future__ import annotations
+
+import csv
+import html
+import io
+import json
+from collections import Counter
+
+from spinekg.analysis.conflicts import KINDS, Finding, Quote
+
+__all__ = ["FORMATS", "render"]
+
+FORMATS = ("text", "json", "csv", "markdown", "html")
+
+
+def render(findings: list[Finding], fmt: str) -> str:
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown format {fmt!r}; known formats: {', '.join(FORMATS)}")
+    return {"text": _text, "json": _json, "csv": _csv, "markdown": _markdown, "html": _html}[fmt](findings)
+
+
+def _counts(findings: list[Finding]) -> dict[str, int]:
+    counts = Counter(f.kind for f in findings)
+    return {kind: counts.get(kind, 0) for kind in KINDS}
+
+
+def summary(findings: list[Finding]) -> str:
+    counts = _counts(findings)
+    return (f"{len(findings)} findings: " + ", ".join(f"{n} {kind}" for kind, n in counts.items())
+            + f"; {len({d for f in findings for d in f.documents})} documents involved")
+
+
+def _json(findings: list[Finding]) -> str:
+    doc = {"counts": _counts(findings), "findings": [f.to_dict() for f in findings]}
+    return json.dumps(doc, ensure_ascii=False, indent=1) + "\n"
+
+
+_CSV_COLUMNS = ("kind", "subject", "predicate", "object", "side", "document", "start", "end", "claim_kind",
+                "modality", "negated", "direction", "attribution", "status", "regulator", "jurisdiction",
+                "page_jurisdiction", "quote")
+
+
+def _csv(findings: list[Finding]) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(_CSV_COLUMNS)
+    for f in findings:
+        for side in (f.a, f.b):
+            for q in side.quotes:
+                writer.writerow([f.kind, f.subject, f.predicate, f.object, side.label, q.document.file,
+                                 "" if q.start is None else q.start, "" if q.end is None else q.end, q.kind,
+                                 q.modality, str(q.negated).lower(), q.direction or "", q.attribution or "",
+                                 f.status or "", f.regulator or "", f.jurisdiction or "",
+                                 f.pages.get(q.document.file, "") if side is f.a else "", q.text])
+    return out.getvalue()
+
+
+class _Quotes:
+    """Numbers each quote the first time it is shown."""
+
+    def __init__(self):
+        self.seen: dict[tuple, int] = {}
+
+    def ref(self, q: Quote) -> tuple[str, bool]:
+        key = (q.document.file, q.start, q.end, q.text)
+        first = key not in self.seen
+        if first:
+            self.seen[key] = len(self.seen) + 1
+        return f"Q{self.seen[key]}", first
+
+
+def _where(q: Quote) -> str:
+    span = f"{q.start}–{q.end}" if q.start is not None else "no offsets"
+    how = [q.modality]
+    if q.negated:
+        how.append("denied" if q.kind == "assertion" else "advises against")
+    if q.kind != "assertion":
+        how.append(q.kind if q.direction is None else f"evidence, {q.direction}")
+    if q.attribution:
+        how.append(f"attributed to {q.attribution}")
+    return f"{q.document.file}, {span}; {', '.join(how)}"
+
+
+def _lines(findings: list[Finding], quote_line, heading, item) -> list[str]:
+    quotes = _Quotes()
+    lines: list[str] = []
+    for kind, rule in KINDS.items():
+        these = [f for f in findings if f.kind == kind]
+        if not these:
+            continue
+        lines += heading(f"{rule.title} ({len(these)})")
+        for f in these:
+            lines.append(item(f"{f.labels[0]} — {f.labels[1]} → {f.labels[2]}  "
+                              f"[{len(f.documents)} documents: {', '.join(d[:3] for d in f.documents)}]"))
+            if f.kind == "regulatory":
+                pages = "; ".join(f"{doc[:3]} {state}" for doc, state in sorted(f.pages.items()))
+                lines.append(f"    {f.regulator or 'regulator'} ({f.jurisdiction or 'jurisdiction not stated'}): {pages}")
+            for side in (f.a, f.b):
+                lines.append(f"    {side.label}:")
+                for q in side.quotes:
+                    ref, first = quotes.ref(q)
+                    lines.append(quote_line(ref, first, q))
+        lines.append("")
+    return lines
+
+
+def _text(findings: list[Finding]) -> str:
+    def quote_line(ref: str, first: bool, q: Quote) -> str:
+        return (f"      [{ref}] “{q.text}” ({_where(q)})" if first else f"      [{ref}] see above ({_where(q)})")
+
+    lines = _lines(findings, quote_line, lambda title: [title.upper(), ""], lambda text: f"  {text}")
+    return "\n".join(lines + [summary(findings)]) + "\n"
+
+
+def _md(text: str) -> str:
+    return html.escape(text, quote=False).replace("|", "\\|").replace("*", "\\*").replace("_", "\\_") \
+        .replace("[", "\\[").replace("]", "\\]").replace("`", "\\`").replace("\n", " ")
+
+
+def _markdown(findings: list[Finding]) -> str:
+    def quote_line(ref: str, first: bool, q: Quote) -> str:
+        return (f"    - **{ref}** “{_md(q.text)}” ({_md(_where(q))})" if first
+                else f"    - **{ref}** (see above; {_md(_where(q))})")
+
+    lines = ["# Conflicts between pages", ""]
+    lines += _lines(findings, quote_line, lambda title: [f"## {_md(title)}", ""], lambda text: f"- {_md(text)}")
+    return "\n".join(lines + [_md(summary(findings))]) + "\n"
+
+
+def _html(findings: list[Finding]) -> str:
+    quotes = _Quotes()
+    e = html.escape
+    parts = ["<!DOCTYPE html>", '<html lang="en"><head><meta charset="utf-8"><title>Conflicts between pages</title>',
+             "<style>body{font:15px/1.5 system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem}"
+             "blockquote{margin:.2rem 0 .6rem 1rem;border-left:3px solid #bbb;padding-left:.6rem}"
+             ".meta{color:#555;font-size:13px}</style></head><body>", "<h1>Conflicts between pages</h1>",
+             f"<p>{e(summary(findings))}</p>"]
+    for kind, rule in KINDS.items():
+        these = [f for f in findings if f.kind == kind]
+        if not these:
+            continue
+        parts.append(f"<h2>{e(rule.title)} ({len(these)})</h2>")
+        for f in these:
+            parts.append(f"<h3>{e(f.labels[0])} — {e(f.labels[1])} → {e(f.labels[2])} "
+                         f"<span class=meta>({len(f.documents)} documents)</span></h3>")
+            if f.kind == "regulatory":
+                pages = "; ".join(f"{doc} {state}" for doc, state in sorted(f.pages.items()))
+                parts.append(f"<p class=meta>{e(f.regulator or 'regulator')} "
+                             f"({e(f.jurisdiction or 'jurisdiction not stated')}): {e(pages)}</p>")
+            for side in (f.a, f.b):
+                parts.append(f"<p><b>{e(side.label)}</b></p>")
+                for q in side.quotes:
+                    ref, first = quotes.ref(q)
+                    body = f"<blockquote>{e(q.text)}</blockquote>" if first else ""
+                    parts.append(f"<div class=meta>[{ref}] {e(_where(q))}{'' if first else ' (quoted above)'}</div>{body}")
+    parts.append("</body></html>")
+    return "\n".join(parts) + "\n"

@@ -1,0 +1,53 @@
+"""``spinekg conflicts``: where the pages disagree, one finding per conflicting relation."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from spinekg.cli.options import emit, open_graph, store_option
+
+__all__ = ["register"]
+
+_KINDS = ["contradiction", "regulatory", "efficacy-evidence", "safety-risk", "track-record", "product-rule"]
+_FORMATS = ["text", "json", "csv", "markdown", "html"]
+
+
+@click.command()
+@click.option("--kind", type=click.Choice(_KINDS), default=None, help="Only this kind of conflict (default: all).")
+@click.option("--document", "-d", default=None, metavar="DOC",
+              help="Only findings with a claim of this document (file name, number such as 003, or title).")
+@click.option("--entity", "-e", default=None, metavar="NAME",
+              help="Only findings about this entity or a kind of it (label, synonym, CURIE or IRI).")
+@click.option("-f", "--format", "fmt", type=click.Choice(_FORMATS), default="text", show_default=True,
+              help="text, markdown and html group the findings and print each quote once; json carries every "
+                   "quote with its offsets; csv has one row per quote.")
+@click.option("-o", "--output", default="-", help="Write the report to this file instead of stdout.")
+@click.option("-i", "--input", "graph_file", type=click.Path(dir_okay=False, exists=True, path_type=Path),
+              default=None, help="Analyse this graph file (any RDF syntax) instead of the shipped graph.")
+@store_option
+def conflicts(kind: str | None, document: str | None, entity: str | None, fmt: str, output: str,
+              graph_file: Path | None, store: str) -> None:
+    """Report where the pages disagree: contradictions, promotion against a regulator's statement,
+    efficacy against evidence, safety against risks, track record against novelty, and product
+    rules; one finding per conflicting relation, most documents first.
+
+    \b
+    Examples:
+      spinekg conflicts
+      spinekg conflicts --kind regulatory --format markdown -o regulatory.md
+      spinekg conflicts --document 004 --format json
+    """
+    from spinekg.analysis.report import render, summary
+
+    kg = open_graph(graph_file, store=store)
+    findings = kg.conflicts(kind, document=document, entity=entity)
+    emit(render(findings, fmt).encode("utf-8"), output)
+    if output != "-":
+        click.echo(f"{summary(findings)}; written to {output}", err=True)
+
+
+def register(main: click.Group) -> None:
+    """Add the conflicts command to the ``spinekg`` group."""
+    main.add_command(conflicts)
