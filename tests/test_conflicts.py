@@ -189,3 +189,12 @@ def test_cli(tmp_path):
     assert bad.exit_code == 2
     bad = runner.invoke(main, ["conflicts", "--kind", "product-rule", "--entity", "no such thing"])
     assert bad.exit_code == 2 and "no such thing" in bad.output + bad.stderr
+
+
+def test_every_kind_has_a_finding_from_the_pages(findings):
+    assert {f.kind for f in findings} == set(KINDS)
+    placental = [f for f in findings if f.kind == "product-rule" and f.predicate == str(SPK.hasRegulatoryStatus)]
+    assert len(placental) == 1
+    f = placental[0]
+    assert (f.a.label, f.b.label) == ("offered", "regulator's statement")
+    assert [d.file[:3] for d in f.a.documents] == ["004"] and _quotes(f.b) == [("000", 4088, 4335)]

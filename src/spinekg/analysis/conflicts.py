@@ -184,8 +184,11 @@ def find_conflicts(kg, kinds: Iterable[str] | None = None, *, document: URIRef |
         for (s, p, o, status), sides in groups.items():
             if not sides["a"] or not sides["b"]:
                 continue
+            label_a, label_b = rule.side_a, rule.side_b
+            if kind == "product-rule" and p == SPK.hasRegulatoryStatus:  # a regulator's rule, not a page's
+                label_a, label_b = "offered", "regulator's statement"
             finding = Finding(kind, str(s), str(p), str(o), (reader.label(s), reader.label(p), reader.label(o)),
-                              Side(rule.side_a, reader.quotes(sides["a"])), Side(rule.side_b, reader.quotes(sides["b"])),
+                              Side(label_a, reader.quotes(sides["a"])), Side(label_b, reader.quotes(sides["b"])),
                               **(reader.regulatory(status, sides["a"]) if status is not None else {}))
             if document is not None and str(document) not in {reader.document_iri(c) for c in sides["a"] + sides["b"]}:
                 continue
