@@ -198,3 +198,12 @@ def test_every_kind_has_a_finding_from_the_pages(findings):
     f = placental[0]
     assert (f.a.label, f.b.label) == ("offered", "regulator's statement")
     assert [d.file[:3] for d in f.a.documents] == ["004"] and _quotes(f.b) == [("000", 4088, 4335)]
+
+
+def test_a_side_shows_each_span_once_and_an_empty_report_says_so(findings):
+    safe = [f for f in findings if f.kind == "safety-risk"][0]
+    text = render([safe], "text")
+    spans = [(q.document.file, q.start) for q in safe.b.quotes]
+    assert len(spans) > len(set(spans))  # several claims share a sentence ...
+    assert text.count("[Q") == len(set(spans)) + len({(q.document.file, q.start) for q in safe.a.quotes})  # ... shown once
+    assert render([], "text").startswith("No conflicts found.")

@@ -105,11 +105,22 @@ def _lines(findings: list[Finding], quote_line, heading, item) -> list[str]:
                 lines.append(f"    {f.regulator or 'regulator'} ({f.jurisdiction or 'jurisdiction not stated'}): {pages}")
             for side in (f.a, f.b):
                 lines.append(f"    {side.label}:")
-                for q in side.quotes:
+                for q in _one_per_span(side.quotes):
                     ref, first = quotes.ref(q)
                     lines.append(quote_line(ref, first, q))
         lines.append("")
-    return lines
+    return lines or ["No conflicts found.", ""]
+
+
+def _one_per_span(quotes) -> list[Quote]:
+    """A side's quotes with each span once (several claims of one sentence share its words)."""
+    seen, out = set(), []
+    for q in quotes:
+        key = (q.document.file, q.start, q.end)
+        if key not in seen:
+            seen.add(key)
+            out.append(q)
+    return out
 
 
 def _text(findings: list[Finding]) -> str:
@@ -157,7 +168,7 @@ def _html(findings: list[Finding]) -> str:
                              f"({e(f.jurisdiction or 'jurisdiction not stated')}): {e(pages)}</p>")
             for side in (f.a, f.b):
                 parts.append(f"<p><b>{e(side.label)}</b></p>")
-                for q in side.quotes:
+                for q in _one_per_span(side.quotes):
                     ref, first = quotes.ref(q)
                     body = f"<blockquote>{e(q.text)}</blockquote>" if first else ""
                     parts.append(f"<div class=meta>[{ref}] {e(_where(q))}{'' if first else ' (quoted above)'}</div>{body}")
