@@ -110,15 +110,31 @@ def test_regulatory_findings_state_the_jurisdiction_of_every_page(findings):
     assert outside and all(f.pages[FILES["001"]] == "outside jurisdiction" for f in outside)
 
 
-def test_the_old_regulatory_rows_are_all_found(kg, findings):
-    """Every row of the regulatory-conflicts query (US or unknown location) is in a finding."""
-    regulatory = {(f.subject, f.predicate, f.object, d.file) for f in findings if f.kind == "regulatory"
-                  for d in f.a.documents}
-    rows = kg.query("regulatory-conflicts")
-    assert len(rows) >= 20
-    for row in rows:
-        doc = str(row["document"]).rsplit("/", 1)[-1]
-        assert (str(row["treatment"]), str(SPK.treats), str(row["condition"]), doc) in regulatory
+#: the 24 rows of the earlier regulatory-conflicts query (pages in the US or of unknown location), as
+#: (page, treatment, condition): 19 distinct (a page may state one relation in several sentences), in 18 relations
+OLD_REGULATORY_ROWS = {
+    ("000", "StemCellTherapy", "ChronicNeckPain"), ("000", "StemCellTherapy", "NeckPain"),
+    ("002", "StemCellTherapy", "ChronicJointInflammation"), ("002", "StemCellTherapy", "DegenerativeDiscDisease"),
+    ("002", "StemCellTherapy", "SoftTissueInjury"), ("002", "StemCellTherapy", "SpinalArthritis"),
+    ("002", "StemCellTherapy", "SpinePain"), ("004", "BoneMarrowStemCellTherapy", "ChronicPain"),
+    ("004", "BoneMarrowStemCellTherapy", "Injury"), ("004", "BoneMarrowStemCellTherapy", "Pain"),
+    ("004", "BoneMarrowStemCellTherapy", "TissueDegeneration"), ("004", "StemCellTherapy", "ACLTear"),
+    ("004", "StemCellTherapy", "Arthritis"), ("004", "StemCellTherapy", "ChronicPain"),
+    ("004", "StemCellTherapy", "DegenerativeDiscDisease"), ("004", "StemCellTherapy", "GolfElbow"),
+    ("004", "StemCellTherapy", "MusculoskeletalCondition"), ("004", "StemCellTherapy", "MusculoskeletalPain"),
+    ("004", "StemCellTherapy", "TennisElbow"),
+}
+
+
+def test_the_old_regulatory_rows_are_all_found(findings):
+    """Every row of the earlier regulatory-conflicts query is in a finding, now grouped by relation."""
+    found = {(d.file[:3], f.subject.rsplit("#", 1)[-1], f.object.rsplit("#", 1)[-1])
+             for f in findings if f.kind == "regulatory" and f.predicate == str(SPK.treats) for d in f.a.documents}
+    assert OLD_REGULATORY_ROWS <= found
+    relations = {(s, o) for _, s, o in OLD_REGULATORY_ROWS}
+    grouped = [f for f in findings if f.kind == "regulatory" and f.status.endswith("Status003StemCellsNotApprovedOtherUses")
+               and (f.subject.rsplit("#", 1)[-1], f.object.rsplit("#", 1)[-1]) in relations]
+    assert len(grouped) == len(relations) == 18  # one finding per relation, however many pages promote it
 
 
 def test_efficacy_against_evidence(findings):
@@ -192,7 +208,9 @@ def test_cli(tmp_path):
 
 
 def test_every_kind_has_a_finding_from_the_pages(findings):
-    assert {f.kind for f in findings} == set(KINDS)
+    # no two of the five pages report statuses of a regulator that exclude each other: that kind is
+    # pinned on the fixture pages (tests/test_shape_fixtures.py)
+    assert {f.kind for f in findings} == set(KINDS) - {"exclusive-status"}
     placental = [f for f in findings if f.kind == "product-rule" and f.predicate == str(SPK.hasRegulatoryStatus)]
     assert len(placental) == 1
     f = placental[0]
@@ -207,3 +225,55 @@ def test_a_side_shows_each_span_once_and_an_empty_report_says_so(findings):
     assert len(spans) > len(set(spans))  # several claims share a sentence ...
     assert text.count("[Q") == len(set(spans)) + len({(q.document.file, q.start) for q in safe.a.quotes})  # ... shown once
     assert render([], "text").startswith("No conflicts found.")
+
+
+def test_the_conflict_shapes_are_generated_from_the_rules():
+    """shapes/spinekg-conflicts.ttl is what the rules generate: after changing a rule, run
+    `python -m spinekg.validation.conflictshapes > shapes/spinekg-conflicts.ttl`."""
+    from rdflib import Graph
+    from rdflib.compare import isomorphic
+
+    from spinekg.core.resources import resource_dir
+    from spinekg.query.library import load_library
+    from spinekg.validation.conflictshapes import declared_prefixes, render
+
+    shapes = resource_dir("shapes")
+    declared = declared_prefixes(Graph().parse(shapes / "spinekg-core.ttl"))
+    text = render(load_library(), declared)
+    assert (shapes / "spinekg-conflicts.ttl").read_text(encoding="utf-8") == text
+    generated = Graph().parse(data=text, format="turtle")
+    assert isomorphic(generated, Graph().parse(shapes / "spinekg-conflicts.ttl"))
+
+
+def test_a_rule_with_an_undeclared_prefix_is_refused():
+    from spinekg.core.errors import ShapesError
+    from spinekg.validation.conflictshapes import rule_body
+
+    text = "PREFIX ex: <http://example.org/>\nSELECT ?claim ?side WHERE { ?claim ex:p ?side }"
+    with pytest.raises(ShapesError, match="PREFIX ex: <http://example.org/> is not declared"):
+        rule_body(text, {"spk": "https://w3id.org/spinekg/vocab#"}, "queries/conflict-x.rq")
+    body = rule_body(text.replace("ex:", "spk:").replace("<http://example.org/>", "<https://w3id.org/spinekg/vocab#>")
+                     + "\nORDER BY ?claim", {"spk": "https://w3id.org/spinekg/vocab#"}, "q")
+    assert body.strip().startswith("SELECT") and "ORDER BY" not in body and "PREFIX" not in body
+
+
+def test_statuses_that_exclude_each_other_on_the_fixture_pages():
+    """clinic_a reports the FDA approving stem cell products only for some cancers and blood
+    disorders; clinic_b reports them approved for back pain: one finding, both quotes."""
+    from pathlib import Path
+
+    from spinekg.core.resources import resource_dir
+    from spinekg.kg import KnowledgeGraph
+    from spinekg.model.compiler import build
+
+    fixtures = Path(__file__).resolve().parent / "fixtures"
+    kg = KnowledgeGraph.from_build(build(resource_dir("ontology"), fixtures / "data", fixtures / "corpus"))
+    texts = {p.stem: p.read_text(encoding="utf-8") for p in (fixtures / "corpus").glob("*.txt")}
+    [finding] = kg.conflicts("exclusive-status")
+    assert finding.object.endswith("StatusAStemCellsOnlyBlood") and finding.predicate == str(SPK.hasRegulatoryStatus)
+    assert [d.file for d in finding.a.documents] == ["clinic_a"] and [d.file for d in finding.b.documents] == ["clinic_b"]
+    for side in (finding.a, finding.b):
+        for q in side.quotes:
+            assert texts[q.document.file][q.start:q.end] == q.text
+    assert finding.b.quotes[0].object == "spkd:StatusBStemCellsBackPain" or "BackPain" in finding.b.quotes[0].object
+    assert (finding.a.label, finding.b.label) == ("reports", "reports otherwise")

@@ -477,7 +477,7 @@ def test_push_to_the_query_endpoint_explains(store, kg):
 # spinekg query/sparql --endpoint: the same answers over HTTP as on the local graph
 
 @pytest.mark.parametrize("args", [
-    ("query", "regulatory-conflicts"),
+    ("query", "conflict-regulatory"),
     ("query", "treatments-for-condition", "--param", "condition=degenerative disc disease"),
     ("query", "mechanisms-of-treatment", "--param", "treatment=PRP"),
     ("query", "claims-of-document", "--param", "document=003"),

@@ -217,7 +217,7 @@ SELECT DISTINCT ?status WHERE {
 
 
 def test_the_fda_statement_of_000_reaches_the_placental_allograft_of_004(kg):
-    """The path the regulatory-conflicts query follows (subclass, or cell source and its superclasses)."""
+    """The path the conflict-regulatory rule follows (subclass, or cell source and its superclasses)."""
     rows = list(kg.sparql(REACHED_STATUSES, treatment=SPK.AllograftStemCellTherapy))
     assert rows, "no 'not permitted for orthopedic conditions' status reaches the placental allograft"
     # and not the autologous bone-marrow therapy, whose source is no conceptus tissue

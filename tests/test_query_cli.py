@@ -170,9 +170,9 @@ def test_injection_through_param_is_just_a_value(kg, hostile):
 def test_exported_graph_gives_the_same_answer(tmp_path):
     graph_file = tmp_path / "kg.nt"
     assert run("export", "-f", "nt", "-o", str(graph_file)).exit_code == 0
-    shipped = run("query", "regulatory-conflicts", "-f", "csv").output
-    exported = run("query", "regulatory-conflicts", "-f", "csv", "--input", str(graph_file)).output
-    assert exported == shipped and shipped.count("\n") == 1 + 23
+    shipped = run("query", "conflict-regulatory", "-f", "csv").output
+    exported = run("query", "conflict-regulatory", "-f", "csv", "--input", str(graph_file)).output
+    assert exported == shipped and shipped.count("\n") == 1 + 69
 
 
 def test_show_prints_the_sparql_text(library):

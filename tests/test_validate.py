@@ -67,78 +67,61 @@ def _claim_key(graph: Graph, iri: str):
 # The shipped graph
 # ------------------------------------------------------------------------------------------
 
-NOT_APPROVED = "Status003StemCellsNotApprovedOtherUses"
-
-# Each warning as (shape, focus claim (document, s, p, o), value), with how many claims give it
-# (a statement repeated in two sentences of a page gives two claims). Derived from the documents:
-# 003 reports that the FDA has approved stem cell treatments only for certain cancers and blood
-# and immune disorders; 000, 002 and 004 (US pages or pages of unknown location) offer stem cell
-# therapy for other conditions; 001 (Medellín, Colombia) is outside the FDA's jurisdiction.
-EXPECTED_WARNINGS = Counter({
-    ("RegulatoryConflict", ("000", "StemCellTherapy", "treats", "ChronicNeckPain"), NOT_APPROVED): 1,
-    ("RegulatoryConflict", ("000", "StemCellTherapy", "treats", "NeckPain"), NOT_APPROVED): 1,
-    ("RegulatoryConflict", ("002", "StemCellTherapy", "treats", "ChronicJointInflammation"), NOT_APPROVED): 1,
-    ("RegulatoryConflict", ("002", "StemCellTherapy", "treats", "DegenerativeDiscDisease"), NOT_APPROVED): 1,
-    ("RegulatoryConflict", ("002", "StemCellTherapy", "treats", "SoftTissueInjury"), NOT_APPROVED): 1,
-    ("RegulatoryConflict", ("002", "StemCellTherapy", "treats", "SpinalArthritis"), NOT_APPROVED): 1,
-    ("RegulatoryConflict", ("002", "StemCellTherapy", "treats", "SpinePain"), NOT_APPROVED): 1,
-    # 004's plantar fasciitis trial is reported evidence ("In one clinical trial"), not the page's own
-    # claim that the allograft treats it, so it is not a regulatory conflict of this rule (issue 14)
-    ("RegulatoryConflict", ("004", "BoneMarrowStemCellTherapy", "treats", "ChronicPain"), NOT_APPROVED): 1,
-    ("RegulatoryConflict", ("004", "BoneMarrowStemCellTherapy", "treats", "Injury"), NOT_APPROVED): 1,
-    ("RegulatoryConflict", ("004", "BoneMarrowStemCellTherapy", "treats", "Pain"), NOT_APPROVED): 3,
-    ("RegulatoryConflict", ("004", "BoneMarrowStemCellTherapy", "treats", "TissueDegeneration"), NOT_APPROVED): 2,
-    ("RegulatoryConflict", ("004", "StemCellTherapy", "treats", "ACLTear"), NOT_APPROVED): 1,
-    ("RegulatoryConflict", ("004", "StemCellTherapy", "treats", "Arthritis"), NOT_APPROVED): 1,
-    ("RegulatoryConflict", ("004", "StemCellTherapy", "treats", "ChronicPain"), NOT_APPROVED): 2,
-    ("RegulatoryConflict", ("004", "StemCellTherapy", "treats", "DegenerativeDiscDisease"), NOT_APPROVED): 1,
-    ("RegulatoryConflict", ("004", "StemCellTherapy", "treats", "GolfElbow"), NOT_APPROVED): 1,
-    ("RegulatoryConflict", ("004", "StemCellTherapy", "treats", "MusculoskeletalCondition"), NOT_APPROVED): 1,
-    ("RegulatoryConflict", ("004", "StemCellTherapy", "treats", "MusculoskeletalPain"), NOT_APPROVED): 1,
-    ("RegulatoryConflict", ("004", "StemCellTherapy", "treats", "TennisElbow"), NOT_APPROVED): 1,
-    # opposite polarity: the affirming claim, denied by a claim about the same or a narrower subject
-    ("OppositePolarity", ("000", "StemCell", "hasMechanism", "StemCellDifferentiation"),
-     ("001", "MesenchymalStemCell", "hasMechanism", "StemCellDifferentiation")): 1,
-    ("OppositePolarity", ("000", "StemCellTherapy", "hasMechanism", "StemCellDifferentiation"),
-     ("001", "MesenchymalStemCellTherapy", "hasMechanism", "StemCellDifferentiation")): 1,
-    ("OppositePolarity", ("002", "StemCell", "hasMechanism", "StemCellDifferentiation"),
-     ("001", "MesenchymalStemCell", "hasMechanism", "StemCellDifferentiation")): 1,
-    ("OppositePolarity", ("002", "RegenerativeTreatment", "hasCharacteristic", "Safe"),
-     ("003", "StemCellTherapy", "hasCharacteristic", "Safe")): 1,
-    ("OppositePolarity", ("003", "BoneMarrowStemCellTherapy", "hasCharacteristic", "ComplicatedProcedure"),
-     ("004", "BoneMarrowStemCellTherapy", "hasCharacteristic", "ComplicatedProcedure")): 1,
-})
-
-# Hedged in one document, asserted in another: (hedging document, asserting document, s, p, o).
+# Hedged in one document, asserted in another: (hedging document, s, p, o), one warning per hedged
+# claim, its value the asserting claim of another document that sorts first.
 EXPECTED_HEDGED = {
-    ("000", "001", "ChronicNeckPain", "affects", "CervicalSpine"),
-    ("000", "001", "Inflammation", "causes", "NeckPain"),
-    ("000", "001", "PhysicalTherapy", "treats", "NeckPain"),
-    ("000", "002", "StemCellTherapy", "hasMechanism", "AntiInflammatoryEffect"),
-    ("002", "000", "CellCollection", "harvestedFrom", "AdiposeTissue"),
-    ("002", "000", "CellCollection", "harvestedFrom", "BoneMarrow"),
-    ("002", "001", "RegenerativeTreatment", "hasCharacteristic", "NaturalApproach"),
-    ("002", "001", "RegenerativeTreatment", "hasMechanism", "AntiInflammatoryEffect"),
-    ("002", "001", "RegenerativeTreatment", "hasMechanism", "TissueRepair"),
-    ("002", "000", "StemCell", "harvestedFrom", "AdiposeTissue"),
-    ("002", "000", "StemCell", "harvestedFrom", "BoneMarrow"),
-    ("002", "000", "StemCellTherapy", "harvestedFrom", "AdiposeTissue"),
-    ("002", "000", "StemCellTherapy", "harvestedFrom", "BoneMarrow"),
-    ("002", "000", "StemCellTherapy", "hasDeliveryRoute", "DirectInjectionAtSite"),
-    ("002", "004", "StemCellTherapy", "hasDeliveryRoute", "DirectInjectionAtSite"),
-    ("002", "004", "StemCellTherapy", "treats", "DegenerativeDiscDisease"),
-    ("003", "004", "BoneMarrowStemCellTherapy", "treats", "Injury"),
-    ("003", "001", "MesenchymalStemCell", "hasMechanism", "AntiInflammatoryEffect"),
-    ("003", "001", "MesenchymalStemCell", "hasMechanism", "TissueRepair"),
-    ("003", "004", "StemCellTherapy", "treats", "DegenerativeDiscDisease"),
+    ("000", "ChronicNeckPain", "affects", "CervicalSpine"),
+    ("000", "Inflammation", "causes", "NeckPain"),
+    ("000", "PhysicalTherapy", "treats", "NeckPain"),
+    ("000", "StemCellTherapy", "hasMechanism", "AntiInflammatoryEffect"),
+    ("002", "CellCollection", "harvestedFrom", "AdiposeTissue"),
+    ("002", "CellCollection", "harvestedFrom", "BoneMarrow"),
+    ("002", "RegenerativeTreatment", "hasCharacteristic", "NaturalApproach"),
+    ("002", "RegenerativeTreatment", "hasMechanism", "AntiInflammatoryEffect"),
+    ("002", "RegenerativeTreatment", "hasMechanism", "TissueRepair"),
+    ("002", "StemCell", "harvestedFrom", "AdiposeTissue"),
+    ("002", "StemCell", "harvestedFrom", "BoneMarrow"),
+    ("002", "StemCellTherapy", "harvestedFrom", "AdiposeTissue"),
+    ("002", "StemCellTherapy", "harvestedFrom", "BoneMarrow"),
+    ("002", "StemCellTherapy", "hasDeliveryRoute", "DirectInjectionAtSite"),
+    ("002", "StemCellTherapy", "treats", "DegenerativeDiscDisease"),
+    ("003", "BoneMarrowStemCellTherapy", "treats", "Injury"),
+    ("003", "MesenchymalStemCell", "hasMechanism", "AntiInflammatoryEffect"),
+    ("003", "MesenchymalStemCell", "hasMechanism", "TissueRepair"),
+    ("003", "StemCellTherapy", "treats", "DegenerativeDiscDisease"),
     # 004 hedges what its sources "may be" ("may be administered"), which 000 and 003 state as fact
-    ("004", "000", "StemCell", "harvestedFrom", "BoneMarrow"),
-    ("004", "003", "BoneMarrowStemCellTherapy", "hasCellSource", "AutologousBoneMarrow"),
+    ("004", "StemCell", "harvestedFrom", "BoneMarrow"),
+    ("004", "BoneMarrowStemCellTherapy", "hasCellSource", "AutologousBoneMarrow"),
     # no longer: 004 hedging pain relief from bone-marrow therapy "overstated" by 003, whose 2022
     # review is evidence against that effect (issue 14)
-    ("004", "000", "PlateletRichPlasmaTherapy", "hasMechanism", "TissueRepair"),
-    ("004", "000", "StemCell", "hasMechanism", "TissueRepair"),
+    ("004", "PlateletRichPlasmaTherapy", "hasMechanism", "TissueRepair"),
+    ("004", "StemCell", "hasMechanism", "TissueRepair"),
 }
+
+#: the generated conflict shape of each kind (shapes/spinekg-conflicts.ttl)
+CONFLICT_SHAPES = {"contradiction": "ContradictionConflict", "regulatory": "RegulatoryConflict",
+                   "efficacy-evidence": "EfficacyEvidenceConflict", "safety-risk": "SafetyRiskConflict",
+                   "track-record": "TrackRecordConflict", "product-rule": "ProductRuleConflict",
+                   "exclusive-status": "ExclusiveStatusConflict"}
+
+
+def conflict_results(kg, result) -> tuple[set, set]:
+    """(what validate reports, what the conflict rules find) as sets of (shape, severity, claim)."""
+    from spinekg.analysis.conflicts import KINDS
+
+    reported = {(_local(r.shape), r.severity, r.focus) for r in result.rows
+                if _local(r.shape).removesuffix("OutsideJurisdiction") in CONFLICT_SHAPES.values()}
+    assert {r.focus for r in result.rows if r.shape.endswith("Conflict")} == {r.value for r in result.rows
+                                                                              if r.shape.endswith("Conflict")}
+    found = set()
+    for kind, rule in KINDS.items():
+        for row in kg.query(rule.query):
+            if str(row["side"]) != "a":
+                continue
+            outside = str(row.get("jurisdiction_state")) == "outside jurisdiction"
+            found.add((CONFLICT_SHAPES[kind] + ("OutsideJurisdiction" if outside else ""),
+                       "info" if outside else "warning", str(row["claim"])))
+    return reported, found
 
 
 @pytest.mark.slow
@@ -148,36 +131,60 @@ def test_shipped_graph_has_no_violations(shipped):
 
 
 @pytest.mark.slow
-def test_shipped_warnings_are_the_documents_conflicts(shipped, kg):
-    warnings = [r for r in shipped.rows if r.severity == "warning"]
-    conflicts = Counter((_local(r.shape), _claim_key(kg.graph, r.focus), _claim_key(kg.graph, r.value))
-                        for r in warnings if _local(r.shape) != "HedgedElsewhereAsserted")
-    assert conflicts == EXPECTED_WARNINGS
-    hedged = {(_claim_key(kg.graph, r.focus)[0], _claim_key(kg.graph, r.value)[0], *_claim_key(kg.graph, r.focus)[1:])
-              for r in warnings if _local(r.shape) == "HedgedElsewhereAsserted"}
-    assert hedged == EXPECTED_HEDGED
-    for r in warnings:  # the value claim of a hedged-vs-asserted warning is asserted, same triple
-        if _local(r.shape) == "HedgedElsewhereAsserted":
-            assert _claim_key(kg.graph, r.focus)[1:] == _claim_key(kg.graph, r.value)[1:]
-            assert kg.graph.value(URIRef(r.value), SPK.modality) == SPK.Asserted
-            assert kg.graph.value(URIRef(r.focus), SPK.modality) == SPK.Hedged
+def test_shipped_conflict_warnings_are_the_conflict_rules(shipped, kg):
+    """validate and conflicts cannot disagree: each side-"a" claim of each rule is one result of
+    the kind's shape, and nothing else is (the shapes are generated from the rules)."""
+    reported, found = conflict_results(kg, shipped)
+    assert reported == found
+    kinds = Counter(shape for shape, _, _ in reported)
+    assert kinds == {"RegulatoryConflict": 24, "RegulatoryConflictOutsideJurisdiction": 13, "EfficacyEvidenceConflict": 9,
+                     "ContradictionConflict": 5, "ProductRuleConflict": 5, "SafetyRiskConflict": 4,
+                     "TrackRecordConflict": 1}
+    findings = kg.conflicts()
+    assert {f.kind for f in findings} == {kind for kind, shape in CONFLICT_SHAPES.items() if shape in kinds}
 
 
 @pytest.mark.slow
-def test_colombian_clinic_is_outside_the_fda_check(shipped, kg):
-    """001 (Stem Cells Colombia, Medellín) offers MSC therapy for neck pain: no FDA conflict."""
-    assert not [r for r in shipped.rows if _local(r.shape) == "RegulatoryConflict"
-                and _claim_key(kg.graph, r.focus)[0] == "001"]
+def test_shipped_hedged_warnings(shipped, kg):
+    hedged = [r for r in shipped.rows if _local(r.shape) == "HedgedElsewhereAsserted"]
+    assert {_claim_key(kg.graph, r.focus) for r in hedged} == EXPECTED_HEDGED
+    assert len(hedged) == len({r.focus for r in hedged}) == 28  # one per hedged claim, however many assert it
+    for r in hedged:  # the value claim is asserted by another document: same triple
+        focus, value = _claim_key(kg.graph, r.focus), _claim_key(kg.graph, r.value)
+        assert focus[1:] == value[1:] and focus[0] != value[0]
+        assert kg.graph.value(URIRef(r.value), SPK.modality) == SPK.Asserted
+        assert kg.graph.value(URIRef(r.focus), SPK.modality) == SPK.Hedged
+        others = sorted(str(c) for c in kg.graph.subjects(RDF.subject, URIRef(kg.graph.value(URIRef(r.focus), RDF.subject)))
+                        if _claim_key(kg.graph, str(c))[1:] == focus[1:] and _claim_key(kg.graph, str(c))[0] != focus[0]
+                        and kg.graph.value(c, SPK.modality) == SPK.Asserted
+                        and kg.graph.value(c, BIOLINK.negated) == Literal(False))
+        assert r.value == others[0]
 
 
 @pytest.mark.slow
-def test_warnings_carry_both_documents_and_quotes(shipped):
+def test_colombian_clinic_is_outside_the_fda_jurisdiction(shipped, kg):
+    """001 (Stem Cells Colombia, Medellín) offers MSC therapy for neck pain: information, not a warning."""
+    regulatory = [r for r in shipped.rows if _local(r.shape).startswith("RegulatoryConflict")]
+    outside = [r for r in regulatory if _claim_key(kg.graph, r.focus)[0] == "001"]
+    assert outside and {(_local(r.shape), r.severity) for r in outside} == {("RegulatoryConflictOutsideJurisdiction", "info")}
+    assert all("its publisher is located in Colombia, outside the regulator's jurisdiction" in r.message for r in outside)
+    unknown = [r for r in regulatory if _claim_key(kg.graph, r.focus)[0] != "001"]
+    assert {_claim_key(kg.graph, r.focus)[0] for r in unknown} == {"000", "002", "004"}
+    assert all(r.severity == "warning" and "its publisher's location is unknown" in r.message for r in unknown)
+
+
+@pytest.mark.slow
+def test_conflict_warnings_name_the_claim_and_how_to_see_both_sides(shipped, kg):
     conflict = next(r for r in shipped.rows if _local(r.shape) == "RegulatoryConflict" and "arthritis" in r.focus_label)
-    docs = {e.role: e.document for e in conflict.evidence}
-    assert docs == {"focus": "004_18a61ff07f1e7ac0", "value": "003_ce75392af366c0c5"}
-    assert "arthritis" in next(e.quote for e in conflict.evidence if e.role == "focus")
-    assert "only approved stem cell treatments" in next(e.quote for e in conflict.evidence if e.role == "value")
-    assert "U.S. Food and Drug Administration" in conflict.message and "arthritis" in conflict.message
+    assert [(e.role, e.document) for e in conflict.evidence] == [("focus", "004_18a61ff07f1e7ac0")]
+    assert "arthritis" in conflict.evidence[0].quote
+    assert conflict.message.startswith("004_18a61ff07f1e7ac0 promotes: stem cell therapy treats arthritis.")
+    command = conflict.message.rsplit(": ", 1)[1]
+    assert command == "spinekg conflicts --kind regulatory --document 004_18a61ff07f1e7ac0"
+    out = run(*command.split()[1:], "-f", "json")
+    assert out.exit_code == 0, out.output
+    sides = [f["sides"] for f in json.loads(out.output)["findings"] if f["relation"]["labels"] == ["stem cell therapy", "treats", "arthritis"]]
+    assert sides and "only approved stem cell treatments" in sides[0][1]["quotes"][0]["quote"]
 
 
 @pytest.mark.slow
@@ -273,7 +280,7 @@ def fixture_result(fixture_kg):
 
 def test_fixture_has_one_warning_per_content_check(fixture_result):
     shapes = sorted(_local(r.shape) for r in fixture_result.rows if r.severity == "warning")
-    assert shapes == ["ExclusiveStatus", "HedgedElsewhereAsserted", "OppositePolarity", "RegulatoryConflict"]
+    assert shapes == ["ContradictionConflict", "ExclusiveStatusConflict", "HedgedElsewhereAsserted", "RegulatoryConflict"]
     assert fixture_result.counts["violation"] == 0
 
 
@@ -283,7 +290,8 @@ def test_text_report_groups_by_severity_and_shape(fixture_result):
     lines = text.splitlines()
     assert lines[-1] == "0 violations, 4 warnings, 45 info"
     assert text.index("WARNINGS (4)") < text.index("INFORMATION (45)")
-    assert "claim conflicts with a regulatory status [spksh:RegulatoryConflict]: 1" in text
+    assert ("conflict between pages: a page promotes a use a regulator does not approve or permit "
+            "[spksh:RegulatoryConflict]: 1") in text
     assert "stem cell therapy treats back pain (clinic_b)" in text  # labels, not IRIs
     assert 'clinic_b: "Our stem cell therapy treats back pain."' in text
     assert "https://w3id.org/spinekg/id/claim/" not in text

@@ -11,7 +11,11 @@ prints the same rows that ``spinekg conflicts --kind contradiction`` groups. :fu
 runs the rules, groups their rows into one :class:`Finding` per (kind, relation), reads each
 claim's document, quote, offsets, modality and attribution, and for regulatory findings says for
 every promoting page whether it lies in the regulator's jurisdiction, outside it, or at an
-unknown location (never assumed).
+unknown location (never assumed; the rule computes it, column ``jurisdiction_state``).
+
+The same rules are the conflict warnings of ``spinekg validate``: ``shapes/spinekg-conflicts.ttl``
+is generated from them (:mod:`spinekg.validation.conflictshapes`), one shape per kind whose
+target is the rule's side "a", so ``validate``, ``conflicts`` and ``query`` cannot disagree.
 
 How class-level claims are read (every rule follows it; each rule's Question says it for its
 kind): a page's "S p O" about classes is generic, it says what S, as the pages offer it,
@@ -68,6 +72,8 @@ KINDS: dict[str, Rule] = {rule.kind: rule for rule in (
          "a page calls a treatment proven; another calls it new, experimental or unproven", "proven", "unproven"),
     Rule("product-rule", "conflict-product-rule",
          "a page's rule for products, or a regulator's, against a product another page offers", "rule", "offered"),
+    Rule("exclusive-status", "conflict-exclusive-status",
+         "two pages report a regulator's statuses that exclude each other", "reports", "reports otherwise"),
 )}
 
 JURISDICTION_STATES = ("in jurisdiction", "outside jurisdiction", "location unknown")
@@ -178,9 +184,12 @@ def find_conflicts(kg, kinds: Iterable[str] | None = None, *, document: URIRef |
     for kind in wanted:
         rule = KINDS[kind]
         groups: dict[tuple, dict[str, list]] = defaultdict(lambda: {"a": [], "b": []})
+        states: dict[tuple, dict] = defaultdict(dict)  # regulatory: the promoting claim's page's state
         for row in kg.query(rule.query):
             key = (row["subject"], row["predicate"], row["object"], row.get("status"))
             groups[key][str(row["side"])].append(row["claim"])
+            if row.get("jurisdiction_state") is not None and str(row["side"]) == "a":
+                states[key][row["claim"]] = str(row["jurisdiction_state"])
         for (s, p, o, status), sides in groups.items():
             if not sides["a"] or not sides["b"]:
                 continue
@@ -189,7 +198,7 @@ def find_conflicts(kg, kinds: Iterable[str] | None = None, *, document: URIRef |
                 label_a, label_b = "offered", "regulator's statement"
             finding = Finding(kind, str(s), str(p), str(o), (reader.label(s), reader.label(p), reader.label(o)),
                               Side(label_a, reader.quotes(sides["a"])), Side(label_b, reader.quotes(sides["b"])),
-                              **(reader.regulatory(status, sides["a"]) if status is not None else {}))
+                              **(reader.regulatory(status, states[(s, p, o, status)]) if status is not None else {}))
             if document is not None and str(document) not in {reader.document_iri(c) for c in sides["a"] + sides["b"]}:
                 continue
             if entity is not None and not ({reader.graph_iri(s), reader.graph_iri(o)} & reader.kinds_of(entity)):
@@ -265,20 +274,12 @@ class _Reader:
         out.sort(key=lambda q: (q.document.file, q.start or 0, q.claim))
         return tuple(out)
 
-    def regulatory(self, status, promoting: list) -> dict:
-        """The regulator and jurisdiction of ``status``, and where each promoting page stands."""
+    def regulatory(self, status, states: dict) -> dict:
+        """The regulator and jurisdiction of ``status``, and where each promoting page stands
+        (``states``: claim -> the state the rule computed for its page)."""
         g = self.g
         jurisdiction = g.value(status, SPK.jurisdiction)
         regulator = g.value(status, SPK.regulator)
-        pages = {}
-        for claim in promoting:
-            page = self.page(g.value(claim, SPK.statedIn))
-            if page.country is None or jurisdiction is None:
-                state = "location unknown"
-            elif page.country == str(jurisdiction) or (URIRef(page.country), SPK.locatedIn, jurisdiction) in g:
-                state = "in jurisdiction"
-            else:
-                state = "outside jurisdiction"
-            pages[page.file] = state
+        pages = {self.page(g.value(claim, SPK.statedIn)).file: state for claim, state in states.items()}
         return {"status": str(status), "regulator": label_of(g, regulator) if regulator is not None else None,
                 "jurisdiction": label_of(g, jurisdiction) if jurisdiction is not None else None, "pages": pages}

@@ -31,7 +31,7 @@ def sparql_term(term, what: str) -> str:
     raise ShapesError(f"{what}: the sparql engine cannot compare with a blank node (use the pyshacl engine)")
 
 
-def _blanked(text: str) -> str:
+def blank_literals(text: str) -> str:
     """``text`` with comments, strings and IRIs replaced by spaces (same length), to find syntax."""
     pattern = re.compile(r'#[^\n]*|"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"(?:[^"\\\n]|\\.)*"|'
                          r"'(?:[^'\\\n]|\\.)*'|<[^\s<>\"{}|^`\\]*>")
@@ -52,11 +52,12 @@ def _closing(blanked: str, start: int) -> int:
 
 def split_prologue(text: str, where: str) -> tuple[dict[str, str], str]:
     """The PREFIX declarations a SHACL-SPARQL text opens with, and the rest of it."""
-    blanked = _blanked(text)
+    blanked = blank_literals(text)
     prefixes, pos = {}, 0
-    decl = re.compile(r"\s*PREFIX\s+([A-Za-z][\w.-]*)?:\s*", re.IGNORECASE)
+    # the IRI is blanked too, so it is read from the text, after the prefix name's colon
+    decl = re.compile(r"\s*PREFIX\s+([A-Za-z][\w.-]*)?:", re.IGNORECASE)
     while match := decl.match(blanked, pos):
-        iri = re.match(r"<([^>]*)>", text[match.end():])
+        iri = re.match(r"\s*<([^>]*)>", text[match.end():])
         if iri is None:
             raise ShapesError(f"{where}: cannot read a PREFIX declaration of its SPARQL query")
         prefixes[match.group(1) or ""] = iri.group(1)
@@ -68,7 +69,7 @@ def split_prologue(text: str, where: str) -> tuple[dict[str, str], str]:
 
 def projection_of(text: str) -> str:
     """The projection of the SELECT a query text opens with (up to WHERE or the first '{')."""
-    blanked = _blanked(text)
+    blanked = blank_literals(text)
     match = re.search(r"\bSELECT\b([\s\S]*?)(?:\bWHERE\b|\{)", blanked, re.IGNORECASE)
     return match.group(1) if match else ""
 
@@ -79,7 +80,7 @@ def prebind(text: str, focus_group: str, where: str) -> str:
     """``text`` with ``$this`` pre-bound to every focus node: ``focus_group`` opens the WHERE group
     and every group inside it that mentions ``$this``, except the groups inside EXISTS (which see
     the outer binding) and a brace holding a sub-select (whose own WHERE group gets it)."""
-    blanked = _blanked(text)
+    blanked = blank_literals(text)
     for keyword in ("MINUS", "VALUES", "SERVICE"):
         if re.search(rf"\b{keyword}\b", blanked, re.IGNORECASE):
             raise ShapesError(f"{where}: a SHACL-SPARQL query must not use {keyword} (SHACL 5.3.1)")
@@ -115,7 +116,7 @@ def prebind(text: str, focus_group: str, where: str) -> str:
 
 def substitute_path(text: str, path: str | None, where: str) -> str:
     """``$PATH`` replaced by the shape's path (https://www.w3.org/TR/shacl/#sparql-constraints-path)."""
-    blanked = _blanked(text)
+    blanked = blank_literals(text)
     spots = [m.start() for m in re.finditer(r"[?$]PATH\b", blanked)]
     if spots and path is None:
         raise ShapesError(f"{where}: $PATH in the SPARQL query of a node shape, which has no path")
