@@ -277,3 +277,9 @@ def test_statuses_that_exclude_each_other_on_the_fixture_pages():
             assert texts[q.document.file][q.start:q.end] == q.text
     assert finding.b.quotes[0].object == "spkd:StatusBStemCellsBackPain" or "BackPain" in finding.b.quotes[0].object
     assert (finding.a.label, finding.b.label) == ("reports", "reports otherwise")
+
+
+def test_the_command_offers_every_kind():
+    from spinekg.cli.conflicts import _KINDS
+
+    assert _KINDS == list(KINDS)

@@ -19,7 +19,8 @@ PACKAGE = Path(__file__).resolve().parent.parent / "src" / "spinekg"
 #: bottom to top; a module may import its own subpackage and anything in a lower layer
 LAYERS = [
     "core",        # plumbing: errors, namespaces, resources, atomic files, RDF syntaxes, terms, cache
-    "model",       # the model and the build: curation files, grounding, the compiler, the vocabulary
+    "model",       # the model and the build: curation files, grounding, the compiler, the vocabulary, the lexicon
+    "ingest",      # new pages: reading and adding them, drafting their claims, evaluating the drafts
     "store",       # where the graph lives: rdflib memory or Oxigraph
     "query",       # SPARQL engines, the competency-question library, result formats, endpoints
     "traversal",   # entities, claims, paths, subgraphs, networkx, statistics

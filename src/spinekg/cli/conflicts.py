@@ -10,7 +10,8 @@ from spinekg.cli.options import emit, open_graph, store_option
 
 __all__ = ["register"]
 
-_KINDS = ["contradiction", "regulatory", "efficacy-evidence", "safety-risk", "track-record", "product-rule"]
+_KINDS = ["contradiction", "regulatory", "efficacy-evidence", "safety-risk", "track-record", "product-rule",
+          "exclusive-status"]  # the kinds of spinekg.analysis.conflicts.KINDS (a test keeps them equal)
 _FORMATS = ["text", "json", "csv", "markdown", "html"]
 
 

@@ -62,6 +62,14 @@ def build(corpus: Path | None, output: str | None, fmt: str | None, check: bool,
     click.echo(report.summary(), err=stream_err)
     if not report.grounded:
         click.echo("warning: grounding not re-checked: quotes and offsets are as curated", err=True)
+    if corpus is not None:
+        from spinekg.ingest.pages import unregistered_pages
+
+        waiting = unregistered_pages(corpus, data_dir or resource_dir("data"))
+        if waiting:
+            shown = ", ".join(waiting[:10]) + (f" and {len(waiting) - 10} more" if len(waiting) > 10 else "")
+            click.echo(f"note: {len(waiting)} corpus page(s) without a curation file, not in the graph: {shown}; "
+                       f"register one with: spinekg add {corpus}/{waiting[0]}.txt, then spinekg extract", err=True)
     if not check:
         wrote = [f"wrote {output}"] if output not in (None, "-") else []
         if spec.kind != "memory":

@@ -6,7 +6,7 @@ from rdflib import Namespace
 from rdflib.namespace import OWL, PROV, RDF, RDFS, SKOS, XSD, DCTERMS
 
 __all__ = [
-    "SPK", "SPKD", "SCHEMA", "OA", "BIOLINK", "ECO", "KL", "AGENT", "OBO",
+    "SPK", "SPKD", "SCHEMA", "OA", "BIOLINK", "ECO", "KL", "AGENT", "OBO", "PAV",
     "OWL", "PROV", "RDF", "RDFS", "SKOS", "XSD", "DCTERMS", "PREFIXES", "bind_prefixes",
 ]
 
@@ -21,6 +21,8 @@ ECO = Namespace("http://purl.obolibrary.org/obo/ECO_")
 KL = Namespace("https://w3id.org/biolink/vocab/KnowledgeLevelEnum#")
 AGENT = Namespace("https://w3id.org/biolink/vocab/AgentTypeEnum#")
 APPROVAL = Namespace("https://w3id.org/biolink/vocab/ClinicalApprovalStatusEnum#")
+#: Provenance, Authoring and Versioning (https://pav-ontology.github.io/pav/): pav:retrievedOn
+PAV = Namespace("http://purl.org/pav/")
 
 PREFIXES: dict[str, Namespace] = {
     "spk": SPK,
@@ -32,6 +34,7 @@ PREFIXES: dict[str, Namespace] = {
     "skos": Namespace(str(SKOS)),
     "dcterms": Namespace(str(DCTERMS)),
     "prov": Namespace(str(PROV)),
+    "pav": PAV,
     "schema": SCHEMA,
     "oa": OA,
     "biolink": BIOLINK,

@@ -35,12 +35,12 @@ from rdflib import Graph, Literal as RDFLiteral, URIRef
 from rdflib.exceptions import ParserError
 
 from spinekg.model.curation import (
-    ClaimSpec, DocumentSpec, IndividualSpec, Literal, ReferenceSpec, Source,
+    ClaimSpec, DocumentSpec, IndividualSpec, Literal, ReferenceSpec, Source, check_reviewed,
     read_document, read_reference,
 )
 from spinekg.core.errors import CorpusError, CurationError
 from spinekg.core.namespaces import (
-    AGENT, BIOLINK, ECO, KL, OA, OWL, PREFIXES, PROV, RDF, RDFS, SCHEMA, SKOS, SPK, SPKD, XSD,
+    AGENT, BIOLINK, ECO, KL, OA, OWL, PAV, PREFIXES, PROV, RDF, RDFS, SCHEMA, SKOS, SPK, SPKD, XSD,
     bind_prefixes,
 )
 from spinekg.model.vocabulary import OntologyIndex
@@ -537,6 +537,19 @@ class _Compiler:
                     if isinstance(node, URIRef) and node in self.individual_types:
                         self.derived_from.setdefault(node, set()).add(claim)
                         self.referenced.add(node)
+        if title is None and doc.title:  # page metadata (spinekg add --title), when no claim names it
+            title = doc.title
+            g.add((doc_iri, SCHEMA.name, RDFLiteral(doc.title)))
+        if doc.url:
+            g.add((doc_iri, SCHEMA.url, RDFLiteral(doc.url, datatype=XSD.anyURI)))
+        if doc.retrieved:
+            g.add((snapshot, PAV.retrievedOn, RDFLiteral(doc.retrieved, datatype=XSD.date)))
+        if doc.publisher and publisher is None:
+            publisher = self.entity(doc.publisher, doc.source, doc_iri)
+            g.add((doc_iri, SCHEMA.publisher, publisher))
+        if doc.country:  # where the publisher is (spinekg add --country): curator metadata, not a claim
+            self.reference_assertion(ClaimSpec(doc.publisher or "", "locatedIn", doc.country, doc.source, note=(
+                f"where the publisher of {doc.file} is located, as given when the page was added")), doc_iri)
         g.add((doc_iri, RDFS.label, RDFLiteral(f"{doc.file}: {title}" if title else doc.file, lang="en")))
 
     def _emit_kind(self, claim: URIRef, c: ClaimSpec, doc_iri: URIRef) -> None:
@@ -603,27 +616,32 @@ class _Compiler:
         g.add((CURATION_ACTIVITY, RDFS.label, RDFLiteral("manual curation of the spinekg corpus", lang="en")))
         g.add((CURATION_ACTIVITY, PROV.wasAssociatedWith, CURATORS))
         for c in self.reference.assertions:
-            s = self.entity(c.subject, c.source)
-            p = self.predicate(c.predicate, c.source)
-            o = self._object_term(c, None)
-            p = self.check_signature(c, s, p, o)
-            if not c.note:
-                raise c.source.error("a reference assertion needs a 'note' saying where the fact comes from")
-            key = "|".join((str(s), str(p), str(o)))
-            node = SPKD[f"reference/{hashlib.sha1(key.encode('utf-8')).hexdigest()[:12]}"]
-            g.add((s, p, o))
-            g.add((node, RDF.type, RDF.Statement))
-            g.add((node, RDF.type, SPK.ReferenceAssertion))
-            g.add((node, RDF.subject, s))
-            g.add((node, RDF.predicate, p))
-            g.add((node, RDF.object, o))
-            g.add((node, PROV.wasAttributedTo, CURATORS))
-            g.add((node, RDFS.comment, RDFLiteral(c.note, lang="en")))
-            g.add((node, RDFS.label, RDFLiteral(f"{self.label(s)} {self.label(p)} {self.label(o)} (reference)", lang="en")))
-            self.counts["reference"] += 1
-            for n in (s, o):
-                if isinstance(n, URIRef):
-                    self.referenced.add(n)
+            self.reference_assertion(c)
+
+    def reference_assertion(self, c: ClaimSpec, this: URIRef | None = None) -> None:
+        """A fact the curators add (the edge and its ``spk:ReferenceAssertion`` record), never a claim."""
+        g = self.out
+        s = self.entity(c.subject, c.source, this)
+        p = self.predicate(c.predicate, c.source)
+        o = self._object_term(c, this)
+        p = self.check_signature(c, s, p, o)
+        if not c.note:
+            raise c.source.error("a reference assertion needs a 'note' saying where the fact comes from")
+        key = "|".join((str(s), str(p), str(o)))
+        node = SPKD[f"reference/{hashlib.sha1(key.encode('utf-8')).hexdigest()[:12]}"]
+        g.add((s, p, o))
+        g.add((node, RDF.type, RDF.Statement))
+        g.add((node, RDF.type, SPK.ReferenceAssertion))
+        g.add((node, RDF.subject, s))
+        g.add((node, RDF.predicate, p))
+        g.add((node, RDF.object, o))
+        g.add((node, PROV.wasAttributedTo, CURATORS))
+        g.add((node, RDFS.comment, RDFLiteral(c.note, lang="en")))
+        g.add((node, RDFS.label, RDFLiteral(f"{self.label(s)} {self.label(p)} {self.label(o)} (reference)", lang="en")))
+        self.counts["reference"] += 1
+        for n in (s, o):
+            if isinstance(n, URIRef):
+                self.referenced.add(n)
 
     def run(self, texts, embed_text) -> None:
         for spec in self.reference.individuals:
@@ -666,6 +684,7 @@ def compile_graph(ontology: Graph, reference: ReferenceSpec, docs: tuple[Documen
     hash, quote and offset is checked against it. Raises :class:`CurationError` on the first
     problem, naming file and line.
     """
+    check_reviewed(docs)
     compiler = _Compiler(ontology, reference, docs)
     compiler.run(texts, embed_text)
     report = BuildReport(

@@ -21,7 +21,7 @@ from spinekg.core.errors import CurationError
 
 __all__ = [
     "Source", "SpanSpec", "IndividualSpec", "ClaimSpec", "StatementSpec", "DocumentSpec", "ReferenceSpec",
-    "Literal", "read_document", "read_reference", "MODALITIES", "EVIDENCE_TYPES", "DIRECTIONS", "KINDS",
+    "Literal", "read_document", "read_reference", "check_reviewed", "MODALITIES", "EVIDENCE_TYPES", "DIRECTIONS", "KINDS",
 ]
 
 MODALITIES = ("asserted", "hedged")
@@ -115,6 +115,15 @@ class DocumentSpec:
     individuals: tuple[IndividualSpec, ...] = ()
     statements: tuple[StatementSpec, ...] = ()
     sha256_line: int = 0
+    #: where the page was published and when its text was retrieved (``spinekg add``)
+    url: str | None = None
+    retrieved: _dt.date | None = None
+    title: str | None = None
+    #: the publisher (an individual's name), recorded as page metadata rather than a claim
+    publisher: str | None = None
+    country: str | None = None
+    #: machine-proposed items a curator has not yet accepted (``proposed: true`` or ``review: ...``)
+    pending: tuple[Source, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -346,10 +355,12 @@ def _individual(obj: Any, path: Path, src: Source) -> IndividualSpec:
 
 
 _KIND_KEYS = {"recommendation", "direction", "statistic"}
+#: keys of what the extractor or the re-anchoring proposes, for a curator to accept or edit
+_PENDING_KEYS = {"proposed", "review"}
 _CLAIM_KEYS = {"s", "p", "o", "modality", "cue", "negated", "negation_cue", "attribution",
-               "evidence", "note", *_KIND_KEYS, *QUALIFIERS}
+               "evidence", "note", *_KIND_KEYS, *QUALIFIERS, *_PENDING_KEYS}
 _STATEMENT_KEYS = {"quote", "start", "end", "claims", "lead_in", "modality", "cue", "negated", "negation_cue",
-                   "attribution", "evidence", "note", *_KIND_KEYS, *QUALIFIERS}
+                   "attribution", "evidence", "note", *_KIND_KEYS, *QUALIFIERS, *_PENDING_KEYS}
 
 
 def _claim(obj: Any, defaults: dict[str, Any], path: Path, src: Source) -> ClaimSpec:
@@ -485,7 +496,7 @@ def _statement(obj: Any, path: Path, src: Source) -> StatementSpec:
     claims = obj.get("claims")
     if not isinstance(claims, list) or not claims:
         raise src.error("a statement needs a non-empty 'claims' list")
-    defaults = {k: v for k, v in obj.items() if k not in {"quote", "start", "end", "claims", "lead_in"}}
+    defaults = {k: v for k, v in obj.items() if k not in {"quote", "start", "end", "claims", "lead_in", *_PENDING_KEYS}}
     parsed = tuple(_claim(c, defaults, path, src) for c in claims)
     for claim in parsed:
         for kind, cue in (("cue", claim.cue), ("negation_cue", claim.negation_cue),
@@ -508,9 +519,22 @@ def read_document(path: str | Path) -> DocumentSpec:
     path = Path(path)
     raw = _load_yaml(path)
     top = _require_mapping(raw, "a document file", Source(str(path), 1))
-    _check_keys(top, {"document", "individuals", "statements"}, "a document file", path)
+    _check_keys(top, {"document", "individuals", "statements", "mentions"}, "a document file", path)
     doc = _require_mapping(top.get("document"), "'document'", _src(path, top, "document"))
-    _check_keys(doc, {"file", "sha256"}, "'document'", path)
+    _check_keys(doc, {"file", "sha256", "url", "retrieved", "title", "publisher", "country"}, "'document'", path)
+    url = _str(doc, "url", "'document'", path, required=False)
+    if url is not None and not re.match(r"^https?://\S+$", url):
+        raise _src(path, doc, "url").error(f"url must be an http(s) address, got {url!r}")
+    retrieved = doc.get("retrieved")
+    if retrieved is not None and not isinstance(retrieved, _dt.date):
+        raise _src(path, doc, "retrieved").error(f"retrieved must be a date (YYYY-MM-DD), got {retrieved!r}")
+    publisher, country = doc.get("publisher"), doc.get("country")
+    if publisher is not None:
+        publisher = _name(publisher, "publisher", _src(path, doc, "publisher"))
+    if country is not None:
+        country = _name(country, "country", _src(path, doc, "country"))
+        if publisher is None:
+            raise _src(path, doc, "country").error("'country' is where the publisher is: give 'publisher' too")
     file = _str(doc, "file", "'document'", path)
     sha = _str(doc, "sha256", "'document'", path)
     if not _SHA256.match(str(sha)):
@@ -525,8 +549,18 @@ def read_document(path: str | Path) -> DocumentSpec:
         raise _src(path, top, "individuals").error("'individuals' must be a list")
     if not isinstance(statements, list):
         raise _src(path, top, "statements").error("'statements' must be a list")
+    pending = []
+    for st in statements:
+        if isinstance(st, dict):
+            for key in _PENDING_KEYS & set(st):
+                pending.append(_src(path, st, key))
+            for claim in st.get("claims") or []:
+                if isinstance(claim, dict):
+                    pending.extend(_src(path, claim, key) for key in _PENDING_KEYS & set(claim))
     return DocumentSpec(
         file=str(file), sha256=str(sha), source=_src(path, doc), path=str(path),
+        url=url, retrieved=retrieved, title=_str(doc, "title", "'document'", path, required=False),
+        publisher=publisher, country=country, pending=tuple(pending),
         individuals=tuple(_individual(i, path, _src(path, top, "individuals")) for i in individuals),
         statements=tuple(_statement(s, path, _src(path, top, "statements")) for s in statements),
         sha256_line=doc.line_of("sha256"),
@@ -547,3 +581,15 @@ def read_reference(path: str | Path) -> ReferenceSpec:
         individuals=tuple(_individual(i, path, src) for i in individuals),
         assertions=tuple(_claim(a, {}, path, src) for a in assertions),
     )
+
+
+def check_reviewed(docs) -> None:
+    """Refuse documents that still hold machine proposals (``proposed: true`` or ``review:``)."""
+    pending = [d for d in docs if d.pending]
+    if pending:
+        total = sum(len(d.pending) for d in pending)
+        first = pending[0].pending[0]
+        raise CurationError(
+            f"{total} proposed item(s) in {len(pending)} curation file(s) not yet reviewed (here: "
+            f"{len(pending[0].pending)}): accept each (delete its 'proposed: true' or 'review:' line), edit it or "
+            "delete it, then build again", first.path, first.line)
