@@ -81,10 +81,13 @@ def test_add_never_overwrites_and_a_second_add_changes_nothing(space):
     again = run("add", str(PAGE), "--corpus", str(corpus), "--data", str(data))
     assert again.exit_code == 0 and "already in the corpus" in again.output and "left as it is" in again.output
     assert _listing(corpus, data) == before
-    # a different text under the same name is refused
+    # a different text under the name of a corpus page without a curation file is refused (with
+    # one, it is the page's new version: see the re-anchoring test below)
+    (corpus / "orphan.txt").write_text("A page nobody curated.\n")
+    before = _listing(corpus, data)
     other = corpus.parent / "other.txt"
     other.write_text("Another page about stem cell therapy.\n")
-    clash = run("add", str(other), "--name", curation.stem, "--corpus", str(corpus), "--data", str(data))
+    clash = run("add", str(other), "--name", "orphan", "--corpus", str(corpus), "--data", str(data))
     assert clash.exit_code == 2 and "a different text is already stored under this name" in one_line_error(clash)
     assert _listing(corpus, data) == before
 
@@ -293,3 +296,80 @@ def test_a_new_page_from_its_text_to_queries_and_conflicts(space, tmp_path):
     safety = [f for f in kg.conflicts("safety-risk") if name in {d.file for d in f.a.documents}]
     assert safety and safety[0].labels == ("stem cell therapy", "has characteristic", "safe")
     assert "003" in " ".join(d.file for d in safety[0].b.documents)
+
+
+# -- a new version of a shipped page ---------------------------------------------------------------
+
+def test_a_new_version_of_a_page_is_re_anchored_statement_by_statement(space):
+    from spinekg.model.curation import read_document
+
+    corpus, data = space
+    name = "004_18a61ff07f1e7ac0"
+    old = (corpus / f"{name}.txt").read_text()
+    curation = data / "documents" / f"{name}.yaml"
+    before = curation.read_text()
+    statements = read_document(curation).statements
+    spans = [(s.start, s.end) for s in statements] + [(s.lead_in.start, s.lead_in.end) for s in statements if s.lead_in]
+
+    def alone(i):  # a statement whose quote no other span touches
+        a, b = spans[i]
+        return not [(c, d) for j, (c, d) in enumerate(spans) if j != i and c < b and a < d]
+
+    edited_i, deleted_i = [i for i in range(len(statements)) if alone(i) and len(statements[i].quote) > 60][:2]
+    edited, deleted = statements[edited_i], statements[deleted_i]
+    middle = edited.start + edited.quote.index(" ", len(edited.quote) // 2)
+    cuts = sorted([(0, 0, "Updated December 2026. Call us for a consultation.\n\n"),
+                   (middle, middle, " really"), (deleted.start, deleted.end, "")], reverse=True)
+    new = old
+    for a, b, insert in cuts:
+        new = new[:a] + insert + new[b:]
+    page = corpus.parent / "new-version.txt"
+    page.write_text(new)
+    out = run("add", str(page), "--name", name, "--retrieved", "2026-12-07", "--corpus", str(corpus), "--data", str(data))
+    assert out.exit_code == 0, out.output
+    assert "a new version of a known page" in out.output
+    # claim by claim: every statement moved (the new first paragraph), one changed, one gone
+    after = read_document_lenient(curation)
+    assert (corpus / f"{name}.txt").read_text() == new
+    old_sha = read_document(page_curation_copy(before, tmp=corpus.parent, name=name)).sha256
+    assert (corpus / "snapshots" / name / f"{old_sha}.txt").read_text() == old  # the old text is kept
+    assert (data / "documents" / ".history" / f"{name}.{old_sha[:16]}.yaml").read_text() == before
+    assert after["document"]["previous"][0]["sha256"] == old_sha
+    statuses = {}
+    for i, (st_old, st_new) in enumerate(zip(statements, after["statements"])):
+        if "review" in st_new:
+            statuses[i] = "changed" if st_new["quote"] != st_old.quote else "gone"
+        else:
+            statuses[i] = "moved"
+            assert new[st_new["start"]:st_new["end"]] == st_new["quote"] == st_old.quote
+    assert statuses[edited_i] == "changed" and statuses[deleted_i] == "gone"
+    assert [i for i, s in statuses.items() if s != "moved"] == sorted([edited_i, deleted_i])
+    changed = after["statements"][edited_i]
+    assert "really" in changed["quote"] and new[changed["start"]:changed["end"]] == changed["quote"]
+    assert "no longer in it" in after["statements"][deleted_i]["review"]
+    assert f"{len(statements)} spans: 0 unchanged, {len(statements) - 2} moved, 1 changed, 1 gone" in out.output
+    # build refuses until the curator has looked at both; then the graph holds both snapshots
+    assert run("build", "--check", "--corpus", str(corpus), "--data", str(data)).exit_code == 2
+    text = curation.read_text()
+    text = re.sub(r"\n *review: .*", "", text)
+    doc = yaml.safe_load(text)
+    doc["statements"] = [s for i, s in enumerate(doc["statements"]) if i != deleted_i]
+    curation.write_text(yaml.safe_dump(doc, sort_keys=False, allow_unicode=True))
+    kg = KnowledgeGraph.from_build(build(resource_dir("ontology"), data, corpus))
+    rows = kg.sparql(f"""PREFIX spk: <https://w3id.org/spinekg/vocab#> PREFIX prov: <http://www.w3.org/ns/prov#>
+        PREFIX pav: <http://purl.org/pav/>
+        SELECT ?new ?date ?old WHERE {{ ?d spk:fileName "{name}" ; spk:hasSnapshot ?s . ?s spk:sha256 ?new ;
+        pav:retrievedOn ?date ; prov:wasRevisionOf/spk:sha256 ?old }}""")
+    assert [(str(r["date"]), str(r["old"])) for r in rows] == [("2026-12-07", old_sha)]
+
+
+def read_document_lenient(path: Path) -> dict:
+    return yaml.safe_load(path.read_text())
+
+
+def page_curation_copy(text: str, *, tmp: Path, name: str) -> Path:
+    folder = tmp / "copy"
+    folder.mkdir(exist_ok=True)
+    path = folder / f"{name}.yaml"
+    path.write_text(text)
+    return path

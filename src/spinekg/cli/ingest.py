@@ -58,6 +58,15 @@ def add(page: Path, url, retrieved, publisher, country, title, name, corpus, dat
     added = add_page(page, _corpus(corpus), _data_dir(data), url=url,
                      retrieved=retrieved.date() if retrieved else None, publisher=publisher, country=country,
                      title=title, name=name)
+    if added.version is not None:
+        report = added.version.report
+        click.echo(f"{added.name}: a new version of a known page ({added.characters:,} characters); every curated "
+                   f"quote re-anchored: {report.summary()}")
+        for line in added.version.lines():
+            click.echo(f"  {line}")
+        click.echo(f"the old text is kept as {added.version.snapshot}, the previous curation file as "
+                   f"{added.version.history}; review each 'review:' line in {added.curation_path} before building")
+        return
     text = "stored" if added.created_text else "already in the corpus"
     cur = "created" if added.created_curation else "already there, left as it is"
     click.echo(f"{added.name}: text {text} ({added.characters:,} characters, {added.text_path}); curation file {cur} "

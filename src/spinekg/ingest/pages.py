@@ -35,6 +35,8 @@ class AddedPage:
     created_text: bool
     created_curation: bool
     characters: int
+    #: a new version of a known page: how each curated quote was re-anchored
+    version: object = None
 
 
 def next_name(text: str, corpus_dir: Path, data_dir: Path) -> str:
@@ -114,6 +116,10 @@ def add_page(page: str | Path, corpus_dir: str | Path, data_dir: str | Path, *, 
     country_id = _resolve_country(country, reference) if country else None
     publisher_id, new_publisher = _publisher(publisher, reference) if publisher else (None, None)
 
+    if name is None and url is not None:
+        from spinekg.ingest.versions import find_by_url
+
+        name = find_by_url(data_dir, url)  # a known page: this may be its new version
     if name is None:
         existing = [p for p in corpus_dir.glob("*.txt") if p.read_bytes() == data]
         name = existing[0].stem if existing else next_name(text, corpus_dir, data_dir)
@@ -124,8 +130,13 @@ def add_page(page: str | Path, corpus_dir: str | Path, data_dir: str | Path, *, 
     created_text = False
     if text_path.exists():
         if text_path.read_bytes() != data:
-            raise CorpusError(f"{text_path}: a different text is already stored under this name; a new version "
-                              "of a known page is re-anchored with: spinekg diff OLD.txt NEW.txt --curation FILE")
+            if not curation_path.exists():
+                raise CorpusError(f"{text_path}: a different text is already stored under this name, and it has no "
+                                  "curation file; choose another --name")
+            from spinekg.ingest.versions import add_version
+
+            version = add_version(name, text, corpus_dir, data_dir, retrieved=retrieved)
+            return AddedPage(name, text_path, curation_path, sha, True, False, len(text), version)
     else:
         with atomic_output(text_path) as out:
             out.write(data)

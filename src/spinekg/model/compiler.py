@@ -34,13 +34,14 @@ from typing import Iterable, Mapping
 from rdflib import Graph, Literal as RDFLiteral, URIRef
 from rdflib.exceptions import ParserError
 
+from spinekg.model.pagemeta import emit_page_metadata
 from spinekg.model.curation import (
     ClaimSpec, DocumentSpec, IndividualSpec, Literal, ReferenceSpec, Source, check_reviewed,
     read_document, read_reference,
 )
 from spinekg.core.errors import CorpusError, CurationError
 from spinekg.core.namespaces import (
-    AGENT, BIOLINK, ECO, KL, OA, OWL, PAV, PREFIXES, PROV, RDF, RDFS, SCHEMA, SKOS, SPK, SPKD, XSD,
+    AGENT, BIOLINK, ECO, KL, OA, OWL, PREFIXES, PROV, RDF, RDFS, SCHEMA, SKOS, SPK, SPKD, XSD,
     bind_prefixes,
 )
 from spinekg.model.vocabulary import OntologyIndex
@@ -537,13 +538,7 @@ class _Compiler:
                     if isinstance(node, URIRef) and node in self.individual_types:
                         self.derived_from.setdefault(node, set()).add(claim)
                         self.referenced.add(node)
-        if title is None and doc.title:  # page metadata (spinekg add --title), when no claim names it
-            title = doc.title
-            g.add((doc_iri, SCHEMA.name, RDFLiteral(doc.title)))
-        if doc.url:
-            g.add((doc_iri, SCHEMA.url, RDFLiteral(doc.url, datatype=XSD.anyURI)))
-        if doc.retrieved:
-            g.add((snapshot, PAV.retrievedOn, RDFLiteral(doc.retrieved, datatype=XSD.date)))
+        title = emit_page_metadata(g, doc, doc_iri, snapshot, title)  # URL, title, dates, earlier snapshots
         if doc.publisher and publisher is None:
             publisher = self.entity(doc.publisher, doc.source, doc_iri)
             g.add((doc_iri, SCHEMA.publisher, publisher))

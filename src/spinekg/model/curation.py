@@ -122,6 +122,8 @@ class DocumentSpec:
     #: the publisher (an individual's name), recorded as page metadata rather than a claim
     publisher: str | None = None
     country: str | None = None
+    #: earlier texts of the page, most recent first: (sha256, retrieval date or None)
+    previous: tuple[tuple[str, _dt.date | None], ...] = ()
     #: machine-proposed items a curator has not yet accepted (``proposed: true`` or ``review: ...``)
     pending: tuple[Source, ...] = ()
 
@@ -521,7 +523,17 @@ def read_document(path: str | Path) -> DocumentSpec:
     top = _require_mapping(raw, "a document file", Source(str(path), 1))
     _check_keys(top, {"document", "individuals", "statements", "mentions"}, "a document file", path)
     doc = _require_mapping(top.get("document"), "'document'", _src(path, top, "document"))
-    _check_keys(doc, {"file", "sha256", "url", "retrieved", "title", "publisher", "country"}, "'document'", path)
+    _check_keys(doc, {"file", "sha256", "url", "retrieved", "title", "publisher", "country", "previous"}, "'document'",
+                path)
+    previous = []
+    for item in doc.get("previous") or []:
+        where = _src(path, doc, "previous")
+        if not isinstance(item, dict) or not set(item) <= {"sha256", "retrieved"} or \
+                not _SHA256.match(str(item.get("sha256", ""))):
+            raise where.error("each item of 'previous' is {sha256: <64 hex digits>, retrieved: YYYY-MM-DD}")
+        if item.get("retrieved") is not None and not isinstance(item["retrieved"], _dt.date):
+            raise where.error(f"retrieved must be a date (YYYY-MM-DD), got {item['retrieved']!r}")
+        previous.append((str(item["sha256"]), item.get("retrieved")))
     url = _str(doc, "url", "'document'", path, required=False)
     if url is not None and not re.match(r"^https?://\S+$", url):
         raise _src(path, doc, "url").error(f"url must be an http(s) address, got {url!r}")
@@ -560,7 +572,7 @@ def read_document(path: str | Path) -> DocumentSpec:
     return DocumentSpec(
         file=str(file), sha256=str(sha), source=_src(path, doc), path=str(path),
         url=url, retrieved=retrieved, title=_str(doc, "title", "'document'", path, required=False),
-        publisher=publisher, country=country, pending=tuple(pending),
+        publisher=publisher, country=country, previous=tuple(previous), pending=tuple(pending),
         individuals=tuple(_individual(i, path, _src(path, top, "individuals")) for i in individuals),
         statements=tuple(_statement(s, path, _src(path, top, "statements")) for s in statements),
         sha256_line=doc.line_of("sha256"),
