@@ -44,6 +44,10 @@ HEDGE = re.compile(_words(
     r"are thought to", r"believed", r"thought to", r"promising", r"hope", r"aims? to", r"intended to",
     r"designed to", r"in some cases", r"some patients", r"can be", r"has the potential", r"have the potential",
     r"tends? to", r"typically", r"often"), re.IGNORECASE)
+#: a hedge word that is also a name ("May 11, 2021")
+NOT_HEDGE = re.compile(r"\bMay\s+\d")
+#: negations that reach only to the end of their own phrase ("Unlike a painkilling drug, they heal")
+PHRASE_NEGATION = re.compile(r"^(?:unlike|rather than|instead of)$", re.IGNORECASE)
 #: attribution: (pattern, group holding the source's name or None)
 ATTRIBUTION = re.compile(
     r"\b(?i:according to) (?:the |a )?(?P<src1>[A-Z][\w.&’' -]{1,60}?)(?=[,.;:]| (?:has|have|is|are|was|were|says?|said|found|reports?)\b)"
@@ -70,9 +74,13 @@ def modifiers(text: str, start: int, end: int) -> list[Modifier]:
     out: list[Modifier] = []
     for kind, pattern in (("negation", NEGATION), ("hedge", HEDGE)):
         for m in pattern.finditer(text, start, end):
-            if in_pseudo(m.start(), m.end()):
+            if in_pseudo(m.start(), m.end()) or (kind == "hedge" and NOT_HEDGE.match(text, m.start())):
                 continue
-            out.append(Modifier(kind, m.start(), m.end(), m.group(), _scope_end(text, m.end(), end)))
+            scope = _scope_end(text, m.end(), end)
+            if PHRASE_NEGATION.match(m.group()):
+                comma = text.find(",", m.end(), scope)
+                scope = comma if comma >= 0 else scope
+            out.append(Modifier(kind, m.start(), m.end(), m.group(), scope))
     for m in ATTRIBUTION.finditer(text, start, end):
         # a report covers its whole sentence
         out.append(Modifier("attribution", m.start(), m.end(), m.group(), end, start))

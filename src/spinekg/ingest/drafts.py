@@ -59,6 +59,15 @@ def _yaml(draft: Draft) -> str:
         maps = ", ".join(m.name.mappings)
         out.append(f"  - {{start: {m.start}, end: {m.end}, text: {_q(m.text)}, entity: {entity}, "
                    f"label: {_q(m.name.label)}, category: {m.name.category or 'null'}, mappings: [{maps}]}}")
+    candidates = {}
+    for m in draft.mentions:
+        if m.proposed_class and m.proposed_class not in candidates:
+            candidates[m.proposed_class] = m
+    if candidates:
+        out += ["", "# Candidate new classes: names no spinekg class has, found in the recognition lexicon. To use",
+                "# one, add the class to ontology/spinekg-terms.ttl with its mapping (ontology/mappings/spinekg.sssom.tsv):"]
+        for name, m in sorted(candidates.items()):
+            out.append(f"#   {name}: {m.name.label!r} ({m.name.category}; {', '.join(m.name.mappings)}; first at {m.start})")
     out.append("")
     by_sentence = defaultdict(list)
     for c in draft.claims:

@@ -60,6 +60,15 @@ class Mention:
     def entity(self) -> URIRef | None:
         return self.name.entity
 
+    @property
+    def proposed_class(self) -> str | None:
+        """For a lexicon term no spinekg class maps to: the name a new class for it would take."""
+        if self.name.entity is not None or not self.name.mappings:
+            return None
+        words = re.findall(r"[A-Za-z0-9]+", self.name.label)
+        name = "".join(w[:1].upper() + w[1:] for w in words)
+        return name if name[:1].isalpha() else None
+
     def to_dict(self) -> dict:
         return {"start": self.start, "end": self.end, "text": self.text,
                 "entity": str(self.name.entity) if self.name.entity is not None else None,
