@@ -34,6 +34,7 @@ def spinekg_cli(*args, cwd=None):
     return subprocess.run([sys.executable, "-m", "spinekg", *args], capture_output=True, text=True, cwd=cwd)
 
 
+@pytest.mark.slow  # a few seconds: the fast tier stays under two minutes
 def test_each_store_holds_the_same_graph(kg, memory, kg_store):
     assert kg.store.kind == kg_store.partition(":")[0]
     assert len(kg) == len(memory) == len(kg.ontology) + len(kg.data)
@@ -134,6 +135,7 @@ def test_a_store_is_filled_from_a_file_once_and_refilled_when_the_file_changes(m
     _close(refilled)
 
 
+@pytest.mark.slow  # a few seconds: the fast tier stays under two minutes
 def test_triple_files_go_to_the_data_graph(memory, tmp_path):
     source = tmp_path / "graph.ttl"
     source.write_bytes(memory.serialize("turtle"))
@@ -164,6 +166,7 @@ def test_a_bad_file_leaves_no_half_filled_store(tmp_path):
     assert not folder.exists()
 
 
+@pytest.mark.slow  # a few seconds: the fast tier stays under two minutes
 def test_to_store_copies_a_graph_into_oxigraph_and_back(memory, tmp_path):
     folder = tmp_path / "copy"
     stored = memory.to_store(f"oxigraph:{folder}")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 import hashlib
 
 from spinekg.core.namespaces import BIOLINK, RDF, SPK
@@ -32,6 +34,7 @@ def test_relations_come_from_claims_of_the_shipped_graph(kg):
         assert (str(SPK) + s, predicate, str(SPK) + o) in stated
 
 
+@pytest.mark.slow  # a few seconds: the fast tier stays under two minutes
 def test_compiled_graph_is_grounded_and_conforms(kg, tmp_path):
     graph = synthetic_graph(4, 25, seed=3, folder=tmp_path, kg=kg)
     assert graph.report.grounded and graph.report.documents == 4 and graph.report.claims == 100

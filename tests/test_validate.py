@@ -389,6 +389,7 @@ _SLOW_MUTATIONS = {"drop a claim's quote", "remove a label"}
 @pytest.mark.parametrize("name, mutate, message",
                          [pytest.param(*m, marks=pytest.mark.slow) if m[0] in _SLOW_MUTATIONS else m for m in MUTATIONS],
                          ids=[m[0] for m in MUTATIONS])
+@pytest.mark.slow  # a few seconds: the fast tier stays under two minutes
 def test_mutated_export_fails_with_the_right_message(fixture_file, tmp_path, name, mutate, message):
     bad = _mutated(fixture_file, tmp_path / "bad.ttl", mutate)
     result = run("validate", str(bad), "--corpus", str(FIXTURES / "corpus"))
@@ -432,6 +433,7 @@ def test_the_shifted_offset_is_caught_against_the_text_even_when_the_length_fits
     assert "quotes not compared with the texts" in without_corpus.stdout
 
 
+@pytest.mark.slow  # a few seconds: the fast tier stays under two minutes
 def test_exit_codes_follow_fail_on(fixture_file):
     corpus = str(FIXTURES / "corpus")
     assert run("validate", str(fixture_file), "--corpus", corpus).exit_code == 0

@@ -91,6 +91,7 @@ def batch(clinic_a_data):
     return focus, *_both(kg)
 
 
+@pytest.mark.slow  # a few seconds: the fast tier stays under two minutes
 def test_defect_batch(batch):
     _focus, reference, candidate = batch
     _assert_same(reference, candidate)
@@ -105,6 +106,7 @@ def test_each_defect(batch, c):
     assert any(r.shape == str(c.shape) and r.severity == c.severity for r in mine)
 
 
+@pytest.mark.slow  # a few seconds: the fast tier stays under two minutes
 def test_content_conflicts():
     """clinic_a + clinic_b: one of each warning, compared with the corpus texts."""
     reference, candidate = _both(fixtures._compile(fixtures.FIXTURES / "data"), corpus=fixtures.CORPUS)
