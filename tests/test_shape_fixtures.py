@@ -831,6 +831,10 @@ def _stem_cells_for_back_pain(g: Graph) -> URIRef:
     return claim_of(g, "clinic_b", SPK.StemCellTherapy, SPK.treats, SPK.BackPain)
 
 
+def _prp_hedged(g: Graph) -> URIRef:
+    return claim_of(g, "clinic_a", SPK.PlateletRichPlasmaTherapy, SPK.hasMechanism, SPK.AntiInflammatoryEffect)
+
+
 # the conflict shapes (generated from the conflict rules) report the claim of side "a" as focus and
 # value; `spinekg conflicts` gives both sides
 CONTENT = [
@@ -839,11 +843,7 @@ CONTENT = [
     ContentCase("ContradictionConflict-prp-safe-vs-not-safe", SPKSH.ContradictionConflict, _prp_safe, _prp_safe),
     ContentCase("ExclusiveStatusConflict-not-approved-vs-approved", SPKSH.ExclusiveStatusConflict,
                 _status_claim, _status_claim),
-    ContentCase("HedgedElsewhereAsserted-prp-mechanism", SPKSH.HedgedElsewhereAsserted,
-                lambda g: claim_of(g, "clinic_a", SPK.PlateletRichPlasmaTherapy, SPK.hasMechanism,
-                                   SPK.AntiInflammatoryEffect),
-                lambda g: claim_of(g, "clinic_b", SPK.PlateletRichPlasmaTherapy, SPK.hasMechanism,
-                                   SPK.AntiInflammatoryEffect)),
+    ContentCase("HedgedElsewhereAsserted-prp-mechanism", SPKSH.HedgedElsewhereAsserted, _prp_hedged, _prp_hedged),
 ]
 
 

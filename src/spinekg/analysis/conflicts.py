@@ -39,10 +39,10 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Iterable
 
-from rdflib import Literal, URIRef
+from rdflib import URIRef
 
 from spinekg.core.errors import UnknownNameError
-from spinekg.core.namespaces import BIOLINK, OA, PROV, RDF, SCHEMA, SPK
+from spinekg.core.namespaces import RDF, SCHEMA, SPK
 from spinekg.core.terms import curie, label_of
 
 __all__ = ["KINDS", "Rule", "Finding", "Side", "Quote", "PageRef", "find_conflicts"]
@@ -215,6 +215,8 @@ class _Reader:
         self.g = kg.graph
         self._pages: dict = {}
         self._labels: dict = {}
+        self._claims: dict | None = None
+        self._curies: dict = {}
 
     def label(self, node) -> str:
         if node not in self._labels:
@@ -247,30 +249,35 @@ class _Reader:
                                        str(country) if country is not None else None)
         return self._pages[doc]
 
+    def curie(self, node) -> str:
+        if node not in self._curies:
+            self._curies[node] = curie(node)
+        return self._curies[node]
+
+    def _details(self) -> dict:
+        """Every claim's document, quote, offsets, relation and stance, read once with the library
+        query ``claim-details`` (one query instead of a dozen lookups per claim)."""
+        if self._claims is None:
+            self._claims = {row["claim"]: row for row in self.kg.query("claim-details")}
+        return self._claims
+
     def quotes(self, claims: list) -> tuple[Quote, ...]:
+        details = self._details()
         out = []
         for claim in sorted(set(claims), key=str):
-            g = self.g
-            start = end = None
-            for selector in g.objects(g.value(claim, PROV.wasDerivedFrom), OA.hasSelector):
-                if g.value(selector, OA.start) is not None:
-                    start, end = int(g.value(selector, OA.start)), int(g.value(selector, OA.end))
-            kind = ("recommendation" if (claim, RDF.type, SPK.RecommendationClaim) in g
-                    else "evidence" if (claim, RDF.type, SPK.EvidenceClaim) in g else "assertion")
-            direction = g.value(claim, SPK.evidenceDirection)
-            source = g.value(claim, PROV.hadPrimarySource)
-            attribution = (label_of(g, source) if source is not None
-                           else str(g.value(claim, SPK.attributionCue)) if (claim, SPK.attributionCue, None) in g
-                           else None)
-            obj = g.value(claim, RDF.object)
+            row = details[claim]
+            obj, direction, source = row["object"], row.get("direction"), row.get("source")
             out.append(Quote(
-                claim=str(claim), document=self.page(g.value(claim, SPK.statedIn)),
-                text=str(g.value(claim, BIOLINK.supporting_text)), start=start, end=end,
-                subject=curie(g.value(claim, RDF.subject)), predicate=curie(g.value(claim, RDF.predicate)),
-                object=curie(obj) if isinstance(obj, URIRef) else str(obj), kind=kind,
-                modality="hedged" if g.value(claim, SPK.modality) == SPK.Hedged else "asserted",
-                negated=g.value(claim, BIOLINK.negated) == Literal(True),
-                direction=label_of(g, direction) if direction is not None else None, attribution=attribution))
+                claim=str(claim), document=self.page(row["document"]), text=str(row["quote"]),
+                start=int(row["start"]) if row.get("start") is not None else None,
+                end=int(row["end"]) if row.get("end") is not None else None,
+                subject=self.curie(row["subject"]), predicate=self.curie(row["predicate"]),
+                object=self.curie(obj) if isinstance(obj, URIRef) else str(obj), kind=str(row["kind"]),
+                modality="hedged" if row["modality"] == SPK.Hedged else "asserted",
+                negated=bool(row["negated"].toPython()),
+                direction=self.label(direction) if direction is not None else None,
+                attribution=(self.label(source) if source is not None
+                             else str(row["attribution"]) if row.get("attribution") is not None else None)))
         out.sort(key=lambda q: (q.document.file, q.start or 0, q.claim))
         return tuple(out)
 

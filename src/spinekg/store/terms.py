@@ -24,19 +24,34 @@ def to_oxigraph(term):
     raise TypeError(f"not an RDF term: {term!r}")
 
 
+#: rdflib terms already made, by pyoxigraph term: query results repeat the same IRIs and values many
+#: times, and an rdflib URIRef or typed Literal is slow to make (validation, casting); bounded
+_MADE: dict = {}
+_MAX_MADE = 200_000
+
+
 def from_oxigraph(term) -> Node | None:
     """The rdflib term for a pyoxigraph term (``None`` stays ``None``; ``xsd:string`` becomes a plain literal)."""
-    import pyoxigraph
-
     if term is None:
         return None
+    made = _MADE.get(term)
+    if made is not None:
+        return made
+    import pyoxigraph
+
     if isinstance(term, pyoxigraph.NamedNode):
-        return URIRef(term.value)
-    if isinstance(term, pyoxigraph.BlankNode):
-        return BNode(term.value)
-    if isinstance(term, pyoxigraph.Literal):
+        made = URIRef(term.value)
+    elif isinstance(term, pyoxigraph.BlankNode):
+        return BNode(term.value)  # scoped to one result set: never cached
+    elif isinstance(term, pyoxigraph.Literal):
         if term.language:
-            return Literal(term.value, lang=term.language)
-        datatype = term.datatype.value
-        return Literal(term.value, datatype=None if datatype == str(XSD.string) else URIRef(datatype))
-    raise TypeError(f"unsupported term {term!r}")
+            made = Literal(term.value, lang=term.language)
+        else:
+            datatype = term.datatype.value
+            made = Literal(term.value, datatype=None if datatype == str(XSD.string) else URIRef(datatype))
+    else:
+        raise TypeError(f"unsupported term {term!r}")
+    if len(_MADE) >= _MAX_MADE:
+        _MADE.clear()
+    _MADE[term] = made
+    return made
