@@ -171,7 +171,9 @@ def test_library_query_over_http_matches_rdflib(name, local, remote, indexes):
     there = run(remote, spec, spec.examples, index=indexes[remote])
     assert there.columns == here.columns
     assert table(there) == table(here)
-    assert len(here) > 0
+    # conflict-exclusive-status has no answer on the five pages (tests/test_queries.py,
+    # EMPTY_ON_THE_SHIPPED_PAGES): its rows are compared on the fixture pages instead
+    assert len(here) > 0 or name == "conflict-exclusive-status"
     assert dict(there.labels) == dict(here.labels)
 
 
