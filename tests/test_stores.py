@@ -186,7 +186,7 @@ def test_build_fills_a_store_that_every_command_reopens(tmp_path, corpus):
     folder = tmp_path / "kg"
     built = spinekg_cli("build", "--corpus", str(corpus.resolve()), "--store", f"oxigraph:{folder}", cwd=tmp_path)
     assert built.returncode == 0, built.stderr
-    assert f"stored 23075 triples in oxigraph:{folder}" in built.stderr + built.stdout
+    assert f"stored 23086 triples in oxigraph:{folder}" in built.stderr + built.stdout
     assert not (tmp_path / "build").exists()  # no file asked for, none written
     for args in (["query", "clinics"], ["stats"], ["sparql", "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", "-f", "csv"]):
         on_store = spinekg_cli(*args, "--store", f"oxigraph:{folder}")
@@ -241,4 +241,4 @@ def test_validate_on_each_store_reports_the_same(corpus):
     for result in reports:
         assert result.returncode == 0, result.stderr
     assert reports[0].stdout == reports[1].stdout
-    assert json.loads(reports[0].stdout)["counts"] == {"violation": 0, "warning": 57, "info": 47}
+    assert json.loads(reports[0].stdout)["counts"] == {"violation": 0, "warning": 76, "info": 60}
