@@ -651,9 +651,12 @@ def test_a_backslash_in_a_quote_that_pyshacl_cannot_format_is_one_line():
     for claim, quote in list(kg.graph.subject_objects(BIOLINK.supporting_text)):  # {?otherQuote} in a message
         kg.graph.remove((claim, BIOLINK.supporting_text, quote))
         kg.graph.add((claim, BIOLINK.supporting_text, Literal(str(quote) + " \\p")))
-    with pytest.raises(ShapesError, match=r"pyshacl failed .*bad escape.*--engine sparql"):
-        kg.validate(engine="pyshacl")  # pyshacl's re.sub reads the quote as a replacement template
-    assert kg.validate(engine="sparql").counts["warning"] == 4  # the way through the message names
+    # no shipped message carries a quote any more ({?otherQuote} went with the pair-wise content
+    # shapes), so pyshacl's re.sub, which reads a substituted value as a replacement template, is
+    # not reached: both engines report the four warnings
+    assert kg.validate(engine="pyshacl").counts == kg.validate(engine="sparql").counts
+    assert kg.validate(engine="sparql").counts["warning"] == 4
+    assert ShapesError  # what a message that did carry such a quote raises (see spinekg.validation.shacl)
 
 
 # ---- sort files of the streamed exports ----------------------------------------------------------
