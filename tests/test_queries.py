@@ -41,7 +41,7 @@ from spinekg.query.engines import OxigraphEngine, RdflibEngine
 
 ROOT = Path(__file__).resolve().parents[1]
 QUERY_FILES = sorted(resource_dir("queries").glob("*.rq"))
-NAMES = [path.stem for path in QUERY_FILES]
+NAMES = sorted(path.stem for path in QUERY_FILES)
 DOC = str(SPKD) + "doc/"
 WIDTH = 40
 FILES = {
@@ -782,6 +782,23 @@ def test_document_summary(answer):
         ("003", "Do Stem Cell Injections Work for Back Pa…", "DivineSpine", None, 38, 153, 38, 9, 11),
         ("004", "Stem Cell Therapy", "SouthwestSpineAndPainCenter", None, 20, 95, 20, 3, 4),
     ]
+
+
+# -- documents
+
+
+def test_documents_names_each_page_by_its_metadata(kg, answer):
+    rows = {number(row["document"]): row for row in answer("documents")}
+    assert sorted(rows) == sorted(FILES)
+    assert {n: str(r["file"]) for n, r in rows.items()} == FILES
+    assert str(rows["003"]["publisher_name"]) == "Divine Spine" and str(rows["003"]["country_name"]) == "United States"
+    assert str(rows["001"]["country_name"]) == "Colombia" and rows["001"]["title"] is None
+    assert rows["002"]["title"] is None and rows["002"]["publisher"] is None
+    assert str(rows["000"]["published"]) == "2021-05-11"
+    names = [d.name for d in kg.documents()]
+    assert names == ["000 Cellular Therapy for Treating Neck Pain", "001 Stem Cells Colombia", FILES["002"],
+                     "003 Divine Spine: Do Stem Cell Injections Work for Back Pain?",
+                     "004 Southwest Spine and Pain Center: Stem Cell Therapy"]
 
 
 def test_document_summary_counts_agree_with_the_triples_the_stats_and_the_curated_files(kg, answer, claims):

@@ -132,6 +132,14 @@ class KnowledgeGraph:
 
         return run(self.engine, load_library()[name], params, index=self._entity_index)
 
+    def documents(self):
+        """The pages in the graph as :class:`~spinekg.query.documents.Document` objects (file name,
+        title, publisher, country, dates, URL; ``.name`` is how human formats name a page), in
+        file-name order."""
+        from spinekg.query.documents import documents
+
+        return list(documents(self.engine).values())
+
     def conflicts(self, kind: str | None = None, *, document=None, entity=None):
         """Where the pages disagree: one :class:`~spinekg.analysis.conflicts.Finding` per
         conflicting relation, of one kind (``contradiction``, ``regulatory``,
