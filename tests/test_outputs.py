@@ -39,13 +39,13 @@ def partials(folder: Path) -> list[Path]:
 
 
 @pytest.fixture(scope="module")
-def mermaid() -> bytes:
-    """The mermaid export of the shipped graph, written to a plain file (the expected bytes)."""
+def dot_export() -> bytes:
+    """The DOT export of the shipped graph, written to a plain file (the expected bytes)."""
     import tempfile
 
     with tempfile.TemporaryDirectory() as tmp:
-        out = Path(tmp) / "kg.mmd"
-        result = run("export", "--format", "mermaid", "-o", str(out))
+        out = Path(tmp) / "kg.dot"
+        result = run("export", "--format", "dot", "-o", str(out))
         assert result.exit_code == 0, result.output
         return out.read_bytes()
 
@@ -83,27 +83,27 @@ def test_dev_full_is_a_one_line_error_and_stays_a_device():
 
 
 @pytest.mark.slow
-def test_dev_stdout_writes_to_the_descriptor_the_shell_opened(tmp_path, mermaid):
+def test_dev_stdout_writes_to_the_descriptor_the_shell_opened(tmp_path, dot_export):
     """``-o /dev/stdout`` with stdout appended to a file: the file is appended to (same inode),
     not replaced; with stdout a pipe, the bytes come through the pipe."""
     log = tmp_path / "log"
     log.write_bytes(b"HEAD\n")
     inode = log.stat().st_ino
     with open(log, "ab") as out:
-        proc = subprocess.run([sys.executable, "-m", "spinekg", "export", "--format", "mermaid", "-o", "/dev/stdout"],
+        proc = subprocess.run([sys.executable, "-m", "spinekg", "export", "--format", "dot", "-o", "/dev/stdout"],
                               stdout=out, stderr=subprocess.PIPE, timeout=300)
     assert proc.returncode == 0, proc.stderr
     assert log.stat().st_ino == inode
-    assert log.read_bytes() == b"HEAD\n" + mermaid
+    assert log.read_bytes() == b"HEAD\n" + dot_export
     assert os.path.islink("/dev/stdout")
-    proc = subprocess.run([sys.executable, "-m", "spinekg", "export", "--format", "mermaid", "-o", "/dev/stdout"],
+    proc = subprocess.run([sys.executable, "-m", "spinekg", "export", "--format", "dot", "-o", "/dev/stdout"],
                           capture_output=True, timeout=300)
     assert proc.returncode == 0, proc.stderr
-    assert proc.stdout == mermaid
+    assert proc.stdout == dot_export
     assert os.path.islink("/dev/stdout")
 
 
-def test_fifo_output_is_read_not_replaced(tmp_path, mermaid):
+def test_fifo_output_is_read_not_replaced(tmp_path, dot_export):
     fifo = tmp_path / "pipe"
     os.mkfifo(fifo)
     received = []
@@ -115,7 +115,7 @@ def test_fifo_output_is_read_not_replaced(tmp_path, mermaid):
     thread = threading.Thread(target=reader, daemon=True)
     thread.start()
     try:
-        result = run("export", "--format", "mermaid", "-o", str(fifo))
+        result = run("export", "--format", "dot", "-o", str(fifo))
     finally:
         thread.join(timeout=60)
         if thread.is_alive():  # spinekg never opened it: release the reader
@@ -123,28 +123,28 @@ def test_fifo_output_is_read_not_replaced(tmp_path, mermaid):
             thread.join(timeout=10)
     assert result.exit_code == 0, result.output
     assert stat.S_ISFIFO(os.stat(fifo, follow_symlinks=False).st_mode)
-    assert received == [mermaid]
+    assert received == [dot_export]
     assert partials(tmp_path) == []
 
 
-def test_symlink_output_stays_a_symlink_and_its_target_gets_the_content(tmp_path, mermaid):
-    target = tmp_path / "real" / "kg.mmd"
+def test_symlink_output_stays_a_symlink_and_its_target_gets_the_content(tmp_path, dot_export):
+    target = tmp_path / "real" / "kg.dot"
     target.parent.mkdir()
     target.write_bytes(b"old\n")
     target.chmod(0o640)
-    link = tmp_path / "link.mmd"
+    link = tmp_path / "link.dot"
     link.symlink_to(target)
-    result = run("export", "--format", "mermaid", "-o", str(link))
+    result = run("export", "--format", "dot", "-o", str(link))
     assert result.exit_code == 0, result.output
     assert link.is_symlink() and os.readlink(link) == str(target)
-    assert target.read_bytes() == mermaid
+    assert target.read_bytes() == dot_export
     assert stat.S_IMODE(target.stat().st_mode) == 0o640
     assert partials(tmp_path) == []
 
-    dangling = tmp_path / "dangling.mmd"
-    dangling.symlink_to(tmp_path / "real" / "new.mmd")
-    assert run("export", "--format", "mermaid", "-o", str(dangling)).exit_code == 0
-    assert dangling.is_symlink() and (tmp_path / "real" / "new.mmd").read_bytes() == mermaid
+    dangling = tmp_path / "dangling.dot"
+    dangling.symlink_to(tmp_path / "real" / "new.dot")
+    assert run("export", "--format", "dot", "-o", str(dangling)).exit_code == 0
+    assert dangling.is_symlink() and (tmp_path / "real" / "new.dot").read_bytes() == dot_export
 
 
 @pytest.mark.slow
@@ -152,14 +152,14 @@ def test_symlink_to_a_device_writes_the_device(tmp_path):
     link = tmp_path / "sink"
     link.symlink_to("/dev/null")
     before = device("/dev/null")
-    assert run("export", "--format", "mermaid", "-o", str(link)).exit_code == 0
+    assert run("export", "--format", "dot", "-o", str(link)).exit_code == 0
     assert link.is_symlink() and device("/dev/null") == before
 
 
 def test_folder_output_is_a_one_line_error_naming_it(tmp_path):
     folder = tmp_path / "out"
     folder.mkdir()
-    result = run("export", "--format", "mermaid", "-o", str(folder))
+    result = run("export", "--format", "dot", "-o", str(folder))
     assert result.exit_code == 2
     line = one_line_error(result)
     assert "Is a directory" in line and str(folder) in line
@@ -226,11 +226,11 @@ def test_sigint_removes_the_partial(tmp_path):
     assert partials(tmp_path) == []
 
 
-def test_killed_writer_leaves_a_findable_partial_that_a_later_write_removes_when_stale(tmp_path, mermaid):
+def test_killed_writer_leaves_a_findable_partial_that_a_later_write_removes_when_stale(tmp_path, dot_export):
     """kill -9 cannot be caught: the partial stays, named .NAME.spinekg-XXXXXXXX.tmp; a later
     write of the same output removes it once it is an hour old (not before: it could be a live
     writer's), and leaves other files alone."""
-    out = tmp_path / "kg.mmd"
+    out = tmp_path / "kg.dot"
     out.write_bytes(b"old\n")
     proc = subprocess.Popen([sys.executable, "-c", WRITER, str(out), "KILL"], stdout=subprocess.PIPE, text=True)
     try:
@@ -240,19 +240,19 @@ def test_killed_writer_leaves_a_findable_partial_that_a_later_write_removes_when
         proc.wait(timeout=60)
         proc.stdout.close()
     [partial] = partials(tmp_path)
-    assert partial.name.startswith(".kg.mmd.spinekg-") and partial.read_bytes() == b"partial"
+    assert partial.name.startswith(".kg.dot.spinekg-") and partial.read_bytes() == b"partial"
     assert out.read_bytes() == b"old\n"
-    others = [tmp_path / ".kg.mmd.keep.tmp", tmp_path / ".other.mmd.spinekg-abcdefgh.tmp"]
+    others = [tmp_path / ".kg.dot.keep.tmp", tmp_path / ".other.dot.spinekg-abcdefgh.tmp"]
     for other in others:
         other.write_bytes(b"not ours to remove")
         os.utime(other, (time.time() - 7200,) * 2)
 
-    assert run("export", "--format", "mermaid", "-o", str(out)).exit_code == 0
+    assert run("export", "--format", "dot", "-o", str(out)).exit_code == 0
     assert partial.exists()  # fresh: could be a writer that is still running
     os.utime(partial, (time.time() - 7200,) * 2)
-    assert run("export", "--format", "mermaid", "-o", str(out)).exit_code == 0
+    assert run("export", "--format", "dot", "-o", str(out)).exit_code == 0
     assert not partial.exists()
-    assert out.read_bytes() == mermaid
+    assert out.read_bytes() == dot_export
     assert all(other.read_bytes() == b"not ours to remove" for other in others)
 
 
@@ -261,13 +261,13 @@ def test_killed_writer_leaves_a_findable_partial_that_a_later_write_removes_when
 
 
 def test_existing_file_keeps_its_mode_and_a_new_file_gets_the_usual_one(tmp_path):
-    kept = tmp_path / "kept.mmd"
+    kept = tmp_path / "kept.dot"
     kept.write_bytes(b"old\n")
     kept.chmod(0o640)
-    assert run("export", "--format", "mermaid", "-o", str(kept)).exit_code == 0
+    assert run("export", "--format", "dot", "-o", str(kept)).exit_code == 0
     assert stat.S_IMODE(kept.stat().st_mode) == 0o640 and kept.read_bytes() != b"old\n"
 
-    new = tmp_path / "new.mmd"
+    new = tmp_path / "new.dot"
     write_atomic(new, b"x")
     umask = os.umask(0)
     os.umask(umask)

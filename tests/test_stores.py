@@ -55,6 +55,8 @@ def test_visualizer_exports_are_byte_identical_across_stores(kg, memory, fmt, tm
     from spinekg.export import exporter
 
     module = exporter(fmt)
+    if fmt == "mermaid":  # the whole graph is above Mermaid's 500 edges (refused): compare a part
+        kg, memory = kg.subgraph(document="003"), memory.subgraph(document="003")
     assert getattr(module, f"to_{fmt}")(kg) == getattr(module, f"to_{fmt}")(memory)
 
 

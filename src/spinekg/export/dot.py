@@ -1,6 +1,8 @@
 """Graphviz DOT (https://graphviz.org/doc/info/lang.html) of the entities view, and SVG/PNG renderings.
 
-Nodes are filled with their category's colour; an edge's label is its predicate and, when claims
+Nodes are filled with their category's colour and their text is black or white, whichever
+contrasts more with it (:func:`~spinekg.export.flat.font_colour`: at least 4.5:1, WCAG's level
+for text, on every category, regulatory statuses' black included); an edge's label is its predicate and, when claims
 support it, the claim count (``treats ×3``); a dashed edge is denied by some claim. ``svg`` and
 ``png`` run Graphviz's ``dot`` on this file.
 
@@ -24,7 +26,7 @@ import subprocess
 from pathlib import Path
 
 from spinekg.core.files import write_atomic
-from spinekg.export.flat import colour, safe_text
+from spinekg.export.flat import colour, font_colour, safe_text
 
 __all__ = ["to_dot", "write_dot", "render_with_graphviz", "quote", "label"]
 
@@ -56,8 +58,9 @@ def to_dot(kg) -> bytes:
              '  node [shape=box, style="rounded,filled", fontname="Helvetica", fontsize=10];',
              '  edge [fontname="Helvetica", fontsize=8];']
     for node, d in sorted(view.nodes(data=True), key=lambda x: str(x[0])):
-        lines.append(f"  {quote(curie(node))} [label={label(d['label'])}, fillcolor={quote(colour(d['category']))}, "
-                     f"tooltip={label(d['category'])}];")
+        fill = colour(d["category"])
+        lines.append(f"  {quote(curie(node))} [label={label(d['label'])}, fillcolor={quote(fill)}, "
+                     f"fontcolor={quote(font_colour(fill))}, tooltip={label(d['category'])}];")
     for s, o, key, d in sorted(view.edges(keys=True, data=True), key=lambda e: (str(e[0]), str(e[2]), str(e[1]))):
         text = d["label"] + (f" ×{d['claims']}" if d["claims"] else "")
         style = ", style=dashed" if d["negated"] else ""

@@ -20,8 +20,8 @@ from __future__ import annotations
 import json
 import re
 
-__all__ = ["flat_entities", "CATEGORY_COLOURS", "colour", "safe_text", "safe_json_text", "REPLACEMENT",
-           "UNSAFE_CHARACTERS", "SURROGATES"]
+__all__ = ["flat_entities", "CATEGORY_COLOURS", "colour", "font_colour", "contrast_ratio", "safe_text",
+           "safe_json_text", "REPLACEMENT", "UNSAFE_CHARACTERS", "SURROGATES"]
 
 #: what an unsafe character becomes
 REPLACEMENT = "\ufffd"
@@ -57,6 +57,28 @@ CATEGORY_COLOURS = {
 def colour(category: str) -> str:
     """The hex colour of a category (grey for anything else)."""
     return CATEGORY_COLOURS.get(category, "#999999")
+
+
+def _luminance(hex_colour: str) -> float:
+    """WCAG 2 relative luminance of ``#rrggbb``."""
+    def channel(value: int) -> float:
+        c = value / 255
+        return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
+    r, g, b = (channel(int(hex_colour[i:i + 2], 16)) for i in (1, 3, 5))
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def contrast_ratio(one: str, other: str) -> float:
+    """The WCAG 2 contrast ratio of two ``#rrggbb`` colours (1 to 21;
+    https://www.w3.org/TR/WCAG21/#dfn-contrast-ratio)."""
+    light, dark = sorted((_luminance(one), _luminance(other)), reverse=True)
+    return (light + 0.05) / (dark + 0.05)
+
+
+def font_colour(fill: str) -> str:
+    """Black or white, whichever contrasts more with ``fill`` (a ``#rrggbb`` colour): text on a
+    node is legible on every category's colour (at least 4.58:1, above WCAG's 4.5 for text)."""
+    return max(("#000000", "#ffffff"), key=lambda text: contrast_ratio(fill, text))
 
 
 def flat_entities(kg):

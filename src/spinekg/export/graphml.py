@@ -1,8 +1,13 @@
-"""GraphML (http://graphml.graphdrawing.org/) of the entities view, for Gephi, yEd and Cytoscape.
+"""GraphML 1.1 (http://graphml.graphdrawing.org/) of the entities view, for Gephi, yEd and Cytoscape.
 
-Attribute keys are declared with their types (``claims`` and ``negated`` are ``int``, the rest
-``string``); node ids are CURIEs; every edge carries its predicate, claim count, documents,
-modalities and quotes (a JSON array). Written by networkx's GraphML writer.
+The document is valid against the GraphML 1.1 XML Schema (``graphml.xsd``; the tests check it).
+Attribute keys are declared with their types (``claims`` and ``negated`` are ``long``, the rest
+``string``) and have ids ``d0``, ``d1``, ... with the attribute's name in ``attr.name`` (the
+schema wants every key id unique, and a node attribute and an edge attribute may share a name,
+such as ``label``). Node ids are CURIEs; edge ids are ``e0``, ``e1``, ... in the export's order
+(an edge's predicate is not unique: it is its ``predicate`` attribute). Every edge carries its
+predicate, label, claim count, documents, modalities, stance, who asserts, hedges and denies it,
+and its quotes (a JSON array); lists are ``"; "``-joined. Written by networkx's GraphML writer.
 
 Text stays text and the document is always well-formed XML 1.0: the writer escapes markup
 (``<``, ``&``, quotes), and a character XML cannot hold at all (a C0 control other than tab, line
@@ -19,10 +24,22 @@ from spinekg.export.flat import flat_entities
 __all__ = ["to_graphml", "write_graphml"]
 
 
+def _graph(kg):
+    """The flat entities view with its edges keyed ``e0``, ``e1``, ...: the GraphML edge ids."""
+    import networkx as nx
+
+    flat = flat_entities(kg)
+    out = nx.MultiDiGraph()
+    out.add_nodes_from(flat.nodes(data=True))
+    for i, (s, o, data) in enumerate(flat.edges(data=True)):
+        out.add_edge(s, o, key=f"e{i}", **data)
+    return out
+
+
 def _lines(kg):
     import networkx as nx
 
-    for line in nx.generate_graphml(flat_entities(kg), named_key_ids=True):
+    for line in nx.generate_graphml(_graph(kg), named_key_ids=False):
         yield (line + "\n").encode("utf-8")
 
 

@@ -4,6 +4,7 @@ Labels are drawn as the text they are: the DOT export escapes what Graphviz woul
 (quotes, backslashes, HTML entities such as ``&#x3c;``) and replaces the characters no export
 writes (NUL and the other C0 controls except tab, line feed and carriage return; U+FFFE, U+FFFF;
 lone surrogates) by U+FFFD (:mod:`spinekg.export.flat`), so Graphviz never fails on a label.
+Each node's text is black or white, whichever contrasts more with its category's fill.
 """
 
 from __future__ import annotations

@@ -383,9 +383,10 @@ def extract_subgraph(kg, center: Entity | None = None, depth: int = 2, *,
     direction). ``document``: only that document's claims, the entities they link and the edges
     they support. ``category``: only entities of that upper category. The result holds the
     entities, the direct edges between them, their labels, synonyms, types and mappings, and the
-    claims between them with their whole provenance (spans, selectors, documents, sources), so
-    every exporter works on it. The parent's ontology stays attached for categories and labels;
-    ``graph`` holds only the extracted triples.
+    claims between them with their whole provenance (spans, selectors, documents, sources), and
+    the label of every term these name (predicates, categories, modalities, attributions, evidence
+    types, classes), so every view and exporter reads the same labels as on the whole graph. The
+    parent's ontology stays attached for categories; ``graph`` holds only the extracted triples.
     """
     import networkx as nx
 
@@ -440,4 +441,10 @@ def extract_subgraph(kg, center: Entity | None = None, depth: int = 2, *,
         for triple in g.triples((p, None, None)):
             if isinstance(triple[2], Literal) or triple[1] == RDF.type:
                 out.add(triple)
+    # the labels of every other term the part names (a claim's modality, attribution, evidence
+    # type and direction, a type): every view and export of the part reads labels from its graph
+    named = {term for triple in out for term in triple if isinstance(term, URIRef)}
+    for term in sorted(named):
+        if (term, RDFS.label, None) not in out:
+            out += g.triples((term, RDFS.label, None))
     return out
