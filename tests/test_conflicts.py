@@ -192,11 +192,58 @@ def test_html_and_markdown_keep_text_inert(findings):
     assert "<script>" not in md and "\\| \\*\\*b\\*\\* \\[l\\](j)" in md
 
 
+@pytest.fixture(scope="module")
+def names(kg):
+    return {doc.file: doc.name for doc in kg.documents()}
+
+
+def test_human_formats_name_pages_and_machine_formats_keep_the_file(findings, names):
+    """Text, Markdown and HTML name a page by its number, publisher and title; a page with
+    neither keeps its file name. JSON and CSV keep the file name and add page_name."""
+    named = {file: name for file, name in names.items() if name != file}
+    assert "003_ce75392af366c0c5" in named and named["003_ce75392af366c0c5"].startswith("003 Divine Spine: ")
+    for fmt in ("text", "markdown", "html"):
+        out = render(findings, fmt, names=names)
+        for file, name in named.items():
+            assert file not in out, (fmt, file)
+        plain = out.replace("\\", "")  # Markdown escapes
+        assert all(name in plain for name in names.values()), fmt
+    doc = json.loads(render(findings, "json", names=names))
+    quotes = [q for f in doc["findings"] for side in f["sides"] for q in side["quotes"]]
+    assert quotes and all(q["page_name"] == names[q["document"]] for q in quotes)
+    rows = list(csv.DictReader(io.StringIO(render(findings, "csv", names=names))))
+    assert rows and all(r["page_name"] == names[r["document"]] for r in rows)
+    # without names, the file names (what the Python API gives when it is not told)
+    assert "003_ce75392af366c0c5" in render(findings, "text")
+
+
+def test_the_text_fits_the_width_it_is_given(findings, names):
+    for width in (60, 100):
+        lines = render(findings, "text", names=names, width=width).splitlines()
+        long = [line for line in lines if len(line) > width and len(line.split()) > 1]
+        assert not long, long[:3]
+        assert max(len(line) for line in lines) > width - 15  # the width is used, not just respected
+    words = " ".join(render(findings, "text", names=names).split())
+    assert " ".join(render(findings, "text", names=names, width=60).split()) == words  # wrapping loses nothing
+
+
+def test_a_hostile_page_name_stays_text(findings, names):
+    from lxml import html as lxml_html
+
+    evil = {file: f"<script>alert('{file}')</script> [x](javascript:y)" for file in names}
+    tree = lxml_html.document_fromstring(render(findings, "html", names=evil))
+    assert not tree.xpath("//script") and "<script>alert(" in tree.text_content()
+    md = render(findings, "markdown", names=evil)
+    assert "<script>" not in md and "\\[x\\](javascript:y)" in md
+
+
 @pytest.mark.slow
 def test_cli(tmp_path):
     runner = CliRunner()
-    result = runner.invoke(main, ["conflicts", "--kind", "contradiction"])
+    result = runner.invoke(main, ["conflicts", "--kind", "contradiction"], env={"COLUMNS": "72"})
     assert result.exit_code == 0 and "ONE PAGE ASSERTS WHAT ANOTHER DENIES (4)" in result.output
+    assert "(003 Divine Spine: Do Stem Cell Injections Work for Back Pain?, " in " ".join(result.output.split())
+    assert all(len(line) <= 72 or len(line.split()) == 1 for line in result.output.splitlines())
     out = tmp_path / "c.json"
     result = runner.invoke(main, ["conflicts", "--kind", "regulatory", "--document", "001", "-f", "json", "-o", str(out)])
     assert result.exit_code == 0 and json.loads(out.read_text(encoding="utf-8"))["findings"]

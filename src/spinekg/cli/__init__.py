@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import click
 
-from spinekg.cli import conflicts, diff, graph, ingest, query, server, validate
+from spinekg.cli import conflicts, diff, graph, ingest, query, report, server, validate
 from spinekg.cli.options import SpinekgGroup
 from spinekg.core.version import __version__
 
@@ -25,7 +25,7 @@ def main(debug: bool) -> None:
 
 
 # one module per command group; each adds its commands to the group
-for _module in (graph, ingest, validate, query, conflicts, diff, server):
+for _module in (graph, ingest, validate, query, conflicts, report, diff, server):
     _module.register(main)
 
 if __name__ == "__main__":  # pragma: no cover

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import click
@@ -13,6 +14,7 @@ __all__ = ["register"]
 _KINDS = ["contradiction", "regulatory", "efficacy-evidence", "safety-risk", "track-record", "product-rule",
           "exclusive-status"]  # the kinds of spinekg.analysis.conflicts.KINDS (a test keeps them equal)
 _FORMATS = ["text", "json", "csv", "markdown", "html"]
+_FILE_WIDTH = 100  # columns of the text format written to a file (stdout: the terminal's width)
 
 
 @click.command()
@@ -22,8 +24,9 @@ _FORMATS = ["text", "json", "csv", "markdown", "html"]
 @click.option("--entity", "-e", default=None, metavar="NAME",
               help="Only findings about this entity or a kind of it (label, synonym, CURIE or IRI).")
 @click.option("-f", "--format", "fmt", type=click.Choice(_FORMATS), default="text", show_default=True,
-              help="text, markdown and html group the findings and print each quote once; json carries every "
-                   "quote with its offsets; csv has one row per quote.")
+              help="text, markdown and html group the findings, name the pages (number, publisher, title) and "
+                   "print each quote once (text: wrapped to the terminal's width, 100 columns in a file); json "
+                   "carries every quote with its offsets; csv has one row per quote (both: file name and page_name).")
 @click.option("-o", "--output", default="-", help="Write the report to this file instead of stdout.")
 @click.option("-i", "--input", "graph_file", type=click.Path(dir_okay=False, exists=True, path_type=Path),
               default=None, help="Analyse this graph file (any RDF syntax) instead of the shipped graph.")
@@ -44,7 +47,11 @@ def conflicts(kind: str | None, document: str | None, entity: str | None, fmt: s
 
     kg = open_graph(graph_file, store=store)
     findings = kg.conflicts(kind, document=document, entity=entity)
-    emit(render(findings, fmt).encode("utf-8"), output)
+    names = {doc.file: doc.name for doc in kg.documents()}
+    width = None
+    if fmt == "text":
+        width = shutil.get_terminal_size().columns if output == "-" else _FILE_WIDTH
+    emit(render(findings, fmt, names=names, width=width).encode("utf-8"), output)
     if output != "-":
         click.echo(f"{summary(findings)}; written to {output}", err=True)
 
