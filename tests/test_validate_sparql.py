@@ -161,7 +161,7 @@ ex:Modalities a sh:NodeShape ; sh:targetObjectsOf spk:modality ; sh:hasValue spk
   sh:in ( spk:Hedged ) ; sh:equals rdfs:seeAlso ;
   sh:or ( [ sh:nodeKind sh:Literal ] [ sh:path rdfs:label ; sh:minCount 2 ] ) .
 ex:Counted a sh:NodeShape ; sh:targetClass spk:WebPage ; sh:sparql [ sh:message "{$this} and {?n} states" ;
-  sh:select "SELECT $this ?n WHERE { { SELECT (COUNT(*) AS ?n) WHERE { ?s a oa:TimeState } } }" ;
+  sh:select "SELECT $this ?n WHERE { $this a <https://w3id.org/spinekg/vocab#WebPage> . { SELECT $this (COUNT(?s) AS ?n) WHERE { $this a <https://w3id.org/spinekg/vocab#WebPage> . ?s a oa:TimeState } GROUP BY $this } }" ;
   sh:prefixes ex:Prefixes ] .
 ex:Prefixes sh:declare [ sh:prefix "oa" ; sh:namespace "http://www.w3.org/ns/oa#" ] .
 ex:Picked a sh:NodeShape ; sh:target [ a sh:SPARQLTarget ; sh:select "SELECT ?this WHERE { ?this a <https://w3id.org/spinekg/vocab#Organization> }" ] ;
@@ -184,10 +184,13 @@ def test_custom_shapes_without_messages(clinics, tmp_path):
 
 
 @pytest.mark.parametrize("construct, shape", [
-    ("sh:node", "ex:S a sh:NodeShape ; sh:targetClass spk:WebPage ; sh:node ex:T ."),
-    ("sh:xone", "ex:S a sh:NodeShape ; sh:targetClass spk:WebPage ; sh:xone ( [ sh:nodeKind sh:IRI ] ) ."),
-    ("sh:maxLength", "ex:S a sh:NodeShape ; sh:targetClass spk:WebPage ; sh:maxLength 3 ."),
-    ("sh:closed", "ex:S a sh:NodeShape ; sh:targetClass spk:WebPage ; sh:closed true ."),
+    ("sh:rule", "ex:S a sh:NodeShape ; sh:targetClass spk:WebPage ; sh:rule [ a sh:TripleRule ] ."),
+    ("recursive shapes", "ex:S a sh:NodeShape ; sh:targetClass spk:WebPage ; sh:node [ sh:or ( ex:S ) ] ."),
+    ("sh:qualifiedValueShape in a shape used by sh:node", "ex:S a sh:NodeShape ; sh:targetClass spk:WebPage ; "
+     "sh:node [ sh:property [ sh:path spk:hasSnapshot ; sh:qualifiedValueShape [ sh:nodeKind sh:IRI ] ; "
+     "sh:qualifiedMinCount 1 ] ] ."),
+    ("SELECT \\* does not", "ex:S a sh:NodeShape ; sh:targetClass spk:WebPage ; sh:sparql [ sh:select "
+     "\"SELECT $this WHERE { { SELECT * WHERE { $this ?p ?o } } }\" ] ."),
     ("sh:SPARQLTargetType", "ex:T a sh:SPARQLTargetType ; sh:select \"SELECT ?this WHERE { ?this ?p ?o }\" ."),
     ("MINUS", "ex:S a sh:NodeShape ; sh:targetClass spk:WebPage ; sh:sparql [ sh:select "
               "\"SELECT $this WHERE { $this ?p ?o MINUS { $this a ?t } }\" ] ."),

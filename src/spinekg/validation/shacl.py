@@ -25,10 +25,10 @@ from typing import Iterable
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import OWL, PROV, RDF, RDFS
 
-from spinekg.core.errors import CorpusError, ShapesError
+from spinekg.core.errors import CorpusError, FormatError, ShapesError
 from spinekg.core.namespaces import OA, SPK, bind_prefixes
 
-__all__ = ["SEVERITIES", "ValidationRow", "Evidence", "ValidationResult", "validate", "load_shapes"]
+__all__ = ["SEVERITIES", "ValidationRow", "Evidence", "ValidationResult", "validate", "validate_graphs", "load_shapes"]
 
 SH = "http://www.w3.org/ns/shacl#"
 ONTOLOGY_IRI = URIRef("https://w3id.org/spinekg/ontology")
@@ -355,11 +355,98 @@ def validate(kg, shapes: str | Path | Iterable[str | Path] | None = None, *,
     corpus = Path(corpus) if corpus is not None else None
     if engine == "sparql":
         return _validate_sparql(kg, shapes_graph, files, corpus)
+    data, text_checked = _working_graph(kg, corpus)
+    # `data` is already a private copy, so pyshacl need not clone it again (inplace).
+    conforms, report = _pyshacl(data, shapes_graph, files, inplace=True)
+    return ValidationResult(conforms=conforms, report_graph=report, rows=_rows(report, data, shapes_graph),
+                            text_checked=text_checked, shapes=tuple(str(f) for f in files))
+
+
+
+def validate_graphs(data: Graph | str | Path | Iterable[str | Path], shapes: Graph | str | Path | Iterable[str | Path],
+                    *, engine: str = "pyshacl") -> ValidationResult:
+    """Validate exactly ``data`` against exactly ``shapes`` (plain SHACL: no ontology added, no texts).
+
+    ``data``: an rdflib graph, or graph files (read as they are written: the sparql engine parses
+    them with Oxigraph, so a literal keeps its lexical form, ``"none"^^xsd:boolean`` included);
+    ``shapes``: an rdflib graph, or shapes files or folders as for :func:`validate`. ``engine``:
+    ``"pyshacl"`` or ``"sparql"``. Raises :class:`~spinekg.core.errors.ShapesError` for shapes
+    the engine refuses, :class:`~spinekg.core.errors.FormatError` for an unreadable data file.
+    """
+    if engine not in ENGINES:
+        raise ValueError(f"unknown validation engine {engine!r}; use one of {', '.join(ENGINES)}")
+    if isinstance(shapes, Graph):
+        shapes_graph, files = shapes, []
+    else:
+        shapes_graph, files = load_shapes(shapes)
+    paths = [] if isinstance(data, Graph) else [Path(data)] if isinstance(data, (str, Path)) else [Path(d) for d in data]
+    graph = data if isinstance(data, Graph) else _read_data(paths)
+    if engine == "pyshacl":
+        conforms, report = _pyshacl(graph, shapes_graph, files, inplace=False)
+    else:
+        report = _sparql_plain(graph, paths, shapes_graph, files)
+        root = report.value(predicate=RDF.type, object=URIRef(SH + "ValidationReport"))
+        conforms = bool(report.value(root, URIRef(SH + "conforms")).toPython())
+    return ValidationResult(conforms=conforms, report_graph=report, rows=_rows(report, graph, shapes_graph),
+                            text_checked=False, shapes=tuple(str(f) for f in files))
+
+
+def _read_data(paths: list[Path]) -> Graph:
+    """The data files merged into one rdflib graph (the union of their graphs for quad syntaxes)."""
+    from spinekg.core.rdfio import QUAD_FORMATS, format_for_path, parse_error_line
+
+    graph = Graph()
+    bind_prefixes(graph)
+    for path in paths:
+        fmt = format_for_path(path)
+        if not path.is_file():
+            raise FormatError(f"{path}: data file not found")
+        try:
+            if fmt in QUAD_FORMATS:
+                from rdflib import Dataset
+
+                dataset = Dataset()
+                dataset.parse(path, format=fmt)
+                for s, p, o, _g in dataset.quads():
+                    graph.add((s, p, o))
+            else:
+                graph.parse(path, format=fmt)
+        except Exception as err:  # rdflib raises many types for bad syntax
+            raise FormatError(f"{path}: not valid {fmt}: {parse_error_line(err)}") from err
+    return graph
+
+
+def _sparql_plain(graph: Graph, paths: list[Path], shapes_graph: Graph, files: list) -> Graph:
+    """The sparql engine's report on the files ``paths`` parsed by Oxigraph (lexical forms kept),
+    or, without files, on an Oxigraph copy of ``graph``."""
+    import pyoxigraph as ox
+
+    from spinekg.validation.sparql import validate_store
+
+    try:
+        if paths and all(ox.RdfFormat.from_extension(path.suffix.lstrip(".")) for path in paths):
+            store = ox.Store()
+            store.extend(quad for path in paths for quad in _exact_quads(path))
+            originals = _stored_forms(store, [q.object for path in paths for q in _exact_quads(path)])
+            shapes_graph = _exact_shapes(files, shapes_graph) if files else shapes_graph
+            report = validate_store(store, shapes_graph, union=True)
+            _restore_literals(report, originals)
+            return report
+        store, originals = _oxigraph_copy(graph)
+        report = validate_store(store, shapes_graph, union=False)
+        _restore_literals(report, originals)
+        return report
+    except ShapesError as err:
+        where = ", ".join(str(f) for f in files)
+        raise ShapesError(f"{where}: {err}" if where else str(err)) from err
+
+def _pyshacl(data: Graph, shapes_graph: Graph, files: list, *, inplace: bool) -> tuple[bool, Graph]:
+    """pyshacl's (conforms, report graph) for ``data``; its errors as one-line ShapesErrors."""
     import pyshacl
     from pyparsing import ParseException
     from pyshacl.errors import ReportableRuntimeError, ShapeLoadError, ConstraintLoadError
 
-    data, text_checked = _working_graph(kg, corpus)
+    where = ", ".join(str(f) for f in files) or "<shapes graph>"
     try:
         conforms, report, _text = pyshacl.validate(
             data,
@@ -370,25 +457,22 @@ def validate(kg, shapes: str | Path | Iterable[str | Path] | None = None, *,
             # No inference: the shapes follow rdfs:subClassOf themselves, and RDFS inference would
             # turn a wrong domain or range into an inferred type instead of reporting it.
             inference="none",
-            # `data` is already a private copy made above, so pyshacl need not clone it again.
-            inplace=True,
+            inplace=inplace,
         )
     except (ShapeLoadError, ConstraintLoadError) as err:
-        raise ShapesError(f"{', '.join(str(f) for f in files)}: bad shape: {str(err).strip().splitlines()[0]}") from err
+        raise ShapesError(f"{where}: bad shape: {str(err).strip().splitlines()[0]}") from err
     except ParseException as err:  # a SHACL-SPARQL query in a shape is not valid SPARQL
-        raise ShapesError(f"{', '.join(str(f) for f in files)}: bad SPARQL in a shape: {err}") from err
+        raise ShapesError(f"{where}: bad SPARQL in a shape: {err}") from err
     except ReportableRuntimeError as err:
-        raise ShapesError(f"{', '.join(str(f) for f in files)}: pyshacl could not run the shapes: "
-                          f"{str(err).strip().splitlines()[0]}") from err
+        raise ShapesError(f"{where}: pyshacl could not run the shapes: {str(err).strip().splitlines()[0]}") from err
     except Exception as err:  # pyshacl itself failed (e.g. re.error formatting a message whose value holds "\p")
         first = (str(err).strip().splitlines() or [""])[0][:200]
         raise ShapesError(f"pyshacl failed while validating ({type(err).__name__}: {first}); the sparql engine "
                           "(--engine sparql, with pyoxigraph) may get through") from err
     if not isinstance(report, Graph):  # pyshacl returns a failure object instead of a report
-        raise ShapesError(f"{', '.join(str(f) for f in files)}: pyshacl could not run the shapes: {_text.strip().splitlines()[0]}")
+        raise ShapesError(f"{where}: pyshacl could not run the shapes: {_text.strip().splitlines()[0]}")
     bind_prefixes(report)
-    return ValidationResult(conforms=bool(conforms), report_graph=report, rows=_rows(report, data, shapes_graph),
-                            text_checked=text_checked, shapes=tuple(str(f) for f in files))
+    return bool(conforms), report
 
 
 # -- the sparql engine -----------------------------------------------------------------------------
@@ -489,6 +573,63 @@ def _oxigraph_copy(graph: Graph):
         if stored != original:
             originals.setdefault(stored, original)
     return store, originals
+
+
+def _exact_quads(path: Path) -> list:
+    """The quads of an RDF file as Oxigraph's parser reads them: every literal as written
+    (rdflib turns "none"^^xsd:boolean into "false"); relative IRIs against the file's own."""
+    import pyoxigraph as ox
+
+    fmt = ox.RdfFormat.from_extension(path.suffix.lstrip("."))
+    try:
+        return list(ox.parse(path=str(path), format=fmt, base_iri=path.resolve().as_uri()))
+    except (SyntaxError, OSError) as err:
+        raise FormatError(f"{path}: not valid {fmt.name}: {str(err).splitlines()[0]}") from None
+
+
+def _exact_shapes(files: list[Path], parsed: Graph) -> Graph:
+    """The shapes files with every literal as written (``"1"^^xsd:boolean`` is not the term
+    ``true``), with the prefixes of ``parsed`` (the same files read by rdflib)."""
+    from rdflib import BNode
+
+    def term(t):
+        if isinstance(t, ox.NamedNode):
+            return URIRef(t.value)
+        if isinstance(t, ox.BlankNode):
+            return BNode(t.value)
+        if t.language:
+            return Literal(t.value, lang=t.language)
+        datatype = None if t.datatype.value == "http://www.w3.org/2001/XMLSchema#string" else URIRef(t.datatype.value)
+        return Literal(t.value, datatype=datatype, normalize=False)
+
+    import pyoxigraph as ox
+
+    graph = Graph()
+    for prefix, namespace in parsed.namespace_manager.namespaces():
+        graph.bind(prefix, namespace, override=True)
+    for path in files:
+        for quad in _exact_quads(path):
+            graph.add((term(quad.subject), term(quad.predicate), term(quad.object)))
+    return graph
+
+
+def _stored_forms(store, literals: list) -> dict:
+    """rdflib term of a literal as ``store`` holds it -> rdflib term of it as written, for those
+    Oxigraph stores in another form ("4.0"^^xsd:decimal as "4")."""
+    import pyoxigraph as ox
+
+    from spinekg.store.terms import from_oxigraph
+
+    literals = sorted({t for t in literals if isinstance(t, ox.Literal) and not t.language}, key=str)
+    probe = ox.Store()
+    probe.extend([ox.Quad(ox.NamedNode(f"urn:spinekg:literal:{i}"), ox.NamedNode("urn:spinekg:is"), lit)
+                  for i, lit in enumerate(literals)])
+    originals = {}
+    for quad in probe:
+        original = literals[int(quad.subject.value.rsplit(":", 1)[1])]
+        if quad.object != original:
+            originals.setdefault(from_oxigraph(quad.object), from_oxigraph(original))
+    return originals
 
 
 def _restore_literals(report: Graph, originals: dict) -> None:

@@ -23,16 +23,24 @@ How the SHACL definitions become queries:
   MINUS or joined; for a small one it is followed from each focus node. Oxigraph runs a
   correlated FILTER NOT EXISTS once per row, and a property path with both ends fixed slowly:
   the choice is worth 10 to 50 times either way.
-* ``sh:or`` members and ``sh:qualifiedValueShape`` shapes become the set of nodes that conform
-  to them, built from the same pieces
-  (:meth:`~spinekg.validation.sparql.compiler.Compiler.conforming`).
+* ``sh:node``, ``sh:and``, ``sh:or``, ``sh:not``, ``sh:xone`` members and ``sh:qualifiedValueShape``
+  shapes become the set of nodes that conform to them, built from the same pieces and nested as
+  sub-patterns (joined, or subtracted with MINUS: a nested shape's violations are subtracted from
+  its candidates) (:meth:`~spinekg.validation.sparql.compiler.Compiler.conforming`); a shape used
+  inside its own definition is refused. Their results are the top-level ones only (no ``sh:detail``).
+* Property pairs, ``sh:uniqueLang`` and ``sh:closed`` (:mod:`~spinekg.validation.sparql.constraints`)
+  and SHACL-SPARQL constraint components, ASK and SELECT validators with their parameters
+  pre-bound (:mod:`~spinekg.validation.sparql.components`), are one query each as well.
+* A validation report in the shapes graph (a W3C test file's expected one) and test-manifest
+  triples are data, not shapes: they are left out of the shapes graph.
 * A SHACL-SPARQL constraint is run with ``$this`` pre-bound to every focus node at once: the
   focus nodes open each group of the query that mentions ``$this`` (except inside EXISTS, which
   sees the outer binding anyway), the spec's pre-binding applied to a set; ``$PATH`` is replaced
   by the shape's path. The spec's restrictions (no MINUS, VALUES, SERVICE; sub-selects select
   ``$this``; ``$this`` not re-bound) are what make this exact.
 
-Anything outside the constructs listed in ``shapes._SUPPORTED`` raises
+Any SHACL term outside the constructs listed in ``shapes._SUPPORTED`` (and ``$shapesGraph``,
+``$currentShape``) raises
 :class:`~spinekg.core.errors.ShapesError` naming it: such shapes need the pyshacl engine.
 
 The modules, bottom to top:

@@ -12,6 +12,7 @@ from rdflib import Literal, URIRef
 from rdflib.namespace import RDF, RDFS, XSD
 
 from spinekg.core.errors import ShapesError
+from spinekg.validation.sparql.constraints import pair_violations
 from spinekg.validation.sparql.focus import Focus, Query
 from spinekg.validation.sparql.shapes import SH, Shape, Shapes, integer
 from spinekg.validation.sparql.text import projection_of, sparql_term, split_prologue
@@ -25,6 +26,13 @@ _NODE_KINDS = {
 }
 #: Datatypes whose lexical forms SPARQL can check (by a cast to the datatype itself).
 _CASTABLE = {XSD[name] for name in ("boolean", "integer", "decimal", "float", "double", "dateTime", "date", "time")}
+#: Datatypes derived from xsd:integer, with their bounds (https://www.w3.org/TR/xmlschema11-2/#built-in-datatypes):
+#: well-formed when the lexical form is an integer within them.
+_INTEGERS = {XSD[name]: bounds for name, bounds in {
+    "long": (-2**63, 2**63 - 1), "int": (-2**31, 2**31 - 1), "short": (-2**15, 2**15 - 1), "byte": (-128, 127),
+    "unsignedLong": (0, 2**64 - 1), "unsignedInt": (0, 2**32 - 1), "unsignedShort": (0, 2**16 - 1),
+    "unsignedByte": (0, 255), "nonNegativeInteger": (0, None), "positiveInteger": (1, None),
+    "nonPositiveInteger": (None, 0), "negativeInteger": (None, -1)}.items()}
 _CLASS_PATH = f"<{RDF.type}>/<{RDFS.subClassOf}>*"
 
 
@@ -34,6 +42,7 @@ class Compiler:
     def __init__(self, shapes: Shapes):
         self.shapes = shapes
         self._ids = count(1)
+        self._within: list = []  # the shapes whose conformance is being compiled (recursion)
 
     def var(self, stem: str = "v") -> str:
         """A variable name no other part of the query uses."""
@@ -134,12 +143,25 @@ class Compiler:
         for lst in s.values(shape, SH["in"]):
             members = [sparql_term(m, f"{where} sh:in") for m in s.items(lst)]
             tests.append((SH.InConstraintComponent, lst, _InTest(tuple(members))))
-        for minimum in s.values(shape, SH.minInclusive):
-            bound = sparql_term(minimum, f"{where} sh:minInclusive")
-            tests.append((SH.MinInclusiveConstraintComponent, minimum, _ExprTest(lambda v, b=bound: f"({b} <= {v})")))
-        for lst in s.values(shape, SH["or"]):
-            members = [s.shape(m) for m in s.items(lst)]
-            tests.append((SH.OrConstraintComponent, lst, _OrTest(self, tuple(members))))
+        for length in s.values(shape, SH.maxLength):
+            n = integer(length, f"{where} sh:maxLength")
+            tests.append((SH.MaxLengthConstraintComponent, length,
+                          _ExprTest(lambda v, n=n: f"(!isBlank({v}) && STRLEN(STR({v})) <= {n})")))
+        for param, component, op in ((SH.minInclusive, SH.MinInclusiveConstraintComponent, "<="),
+                                     (SH.minExclusive, SH.MinExclusiveConstraintComponent, "<"),
+                                     (SH.maxInclusive, SH.MaxInclusiveConstraintComponent, ">="),
+                                     (SH.maxExclusive, SH.MaxExclusiveConstraintComponent, ">")):
+            for bound in s.values(shape, param):
+                text = sparql_term(bound, f"{where} {s.curie(param)}")
+                tests.append((component, bound, _ExprTest(lambda v, b=text, op=op: f"({b} {op} {v})")))
+        for kind, component, test in (("or", SH.OrConstraintComponent, _OrTest), ("and", SH.AndConstraintComponent, _AndTest),
+                                      ("xone", SH.XoneConstraintComponent, _XoneTest)):
+            for lst in s.values(shape, SH[kind]):
+                tests.append((component, lst, test(self, tuple(s.shape(m) for m in s.items(lst)))))
+        for node in s.values(shape, SH.node):
+            tests.append((SH.NodeConstraintComponent, node, _AndTest(self, (s.shape(node),))))
+        for node in s.values(shape, SH["not"]):
+            tests.append((SH.NotConstraintComponent, node, _NotTest(self, s.shape(node))))
         return tests
 
     def conforming(self, shape: Shape, var: str, cand: str, query: Query) -> tuple[list[str], list[str]]:
@@ -151,6 +173,16 @@ class Compiler:
         if shape.deactivated:
             return [], []
         s, where = self.shapes, self.shapes.curie(shape.node)
+        if shape.node in self._within:
+            raise ShapesError(f"{where}: the sparql engine does not support recursive shapes ({where} is used "
+                              "inside its own definition; use the pyshacl engine)")
+        self._within.append(shape.node)
+        try:
+            return self._conforming(shape, var, cand, query, s, where)
+        finally:
+            self._within.pop()
+
+    def _conforming(self, shape: Shape, var: str, cand: str, query: Query, s: Shapes, where: str):
         binding, filtering = [], []
         for _component, _param, test in self.node_tests(shape):
             if not shape.is_property:
@@ -178,13 +210,27 @@ class Compiler:
             else:
                 filtering.append(f"FILTER(sameTerm({var}, {term}))")
         for child in s.children(shape):
-            child_binding, child_filtering = self.conforming(child, var, cand, query)
-            binding += child_binding
-            filtering += child_filtering
-        for param in (SH.equals, SH.lessThan, SH.qualifiedValueShape, SH.sparql):
+            if not shape.is_property:
+                child_binding, child_filtering = self.conforming(child, var, cand, query)
+                binding += child_binding
+                filtering += child_filtering
+                continue
+            value = self.var("z")  # each value node of the property shape conforms to the child
+            pairs = self.pairs(shape, var, value, cand, query)
+            conforming = self.conforming_set(child, value, f"{{ SELECT DISTINCT {value} WHERE {{ {pairs} }} }}", query)
+            filtering.append(f"MINUS {{ SELECT DISTINCT {var} WHERE {{ {pairs} MINUS {conforming} }} }}")
+        for violation in pair_violations(self, shape, var, cand):
+            filtering.append(f"MINUS {{ SELECT DISTINCT {var} WHERE {{ {violation.body} }} }}")
+        for param in (SH.qualifiedValueShape, SH.sparql):
             if s.one(shape, param) is not None:
                 raise ShapesError(f"{where}: the sparql engine does not support {s.curie(param)} in a shape used by "
-                                  "sh:or or sh:qualifiedValueShape (use the pyshacl engine)")
+                                  "sh:node, sh:and, sh:or, sh:not, sh:xone or sh:qualifiedValueShape (use the pyshacl engine)")
+        from spinekg.validation.sparql.components import components
+
+        if components(s, shape):
+            raise ShapesError(f"{where}: the sparql engine does not support a SHACL-SPARQL constraint component in a "
+                              "shape used by sh:node, sh:and, sh:or, sh:not, sh:xone or sh:qualifiedValueShape "
+                              "(use the pyshacl engine)")
         return binding, filtering
 
     def conforming_set(self, shape: Shape, var: str, cand: str, query: Query) -> str:
@@ -280,6 +326,52 @@ class _ClassTest:
         return f"FILTER NOT EXISTS {{ {var} {_CLASS_PATH} {self.cls} }}"
 
 
+class _AndTest:
+    """``sh:and`` (and ``sh:node``, one member): the nodes that conform to every member shape."""
+
+    def __init__(self, compiler: Compiler, members: tuple[Shape, ...]):
+        self.compiler = compiler
+        self.members = members
+
+    def binds(self, query: Query) -> bool:
+        return True
+
+    def _conforming(self, var: str, cand: str, query: Query) -> str:
+        sets = [self.compiler.conforming_set(m, var, cand, query) for m in self.members]
+        return sets[0] if len(sets) == 1 else f"{{ SELECT DISTINCT {var} WHERE {{ {' '.join(sets) or cand} }} }}"
+
+    def holds(self, var: str, cand: str, query: Query) -> str:
+        return self._conforming(var, cand, query)
+
+    def fails(self, var: str, cand: str, query: Query) -> str:
+        return f"MINUS {self._conforming(var, cand, query)}"
+
+
+class _NotTest:
+    """``sh:not``: the nodes that do not conform to the shape."""
+
+    def __init__(self, compiler: Compiler, member: Shape):
+        self.compiler = compiler
+        self.member = member
+
+    def binds(self, query: Query) -> bool:
+        return False
+
+    def holds(self, var: str, cand: str, query: Query) -> str:
+        return f"MINUS {self.compiler.conforming_set(self.member, var, cand, query)}"
+
+    def fails(self, var: str, cand: str, query: Query) -> str:
+        return self.compiler.conforming_set(self.member, var, cand, query)
+
+
+class _XoneTest(_AndTest):
+    """``sh:xone``: the nodes that conform to exactly one member shape (a shape listed twice counts twice)."""
+
+    def _conforming(self, var: str, cand: str, query: Query) -> str:
+        sets = " UNION ".join(self.compiler.conforming_set(m, var, cand, query) for m in self.members)
+        return f"{{ SELECT {var} WHERE {{ {sets} }} GROUP BY {var} HAVING (COUNT(*) = 1) }}"
+
+
 class _OrTest:
     """``sh:or``: the nodes that conform to at least one member shape."""
 
@@ -301,9 +393,17 @@ class _OrTest:
 
 
 def _datatype_test(datatype, where: str) -> _ExprTest:
-    """sh:datatype: a literal of exactly that datatype, and well-formed where SPARQL can tell
-    (a cast to its own datatype fails on an ill-typed literal such as "May 2021"^^xsd:date)."""
+    """sh:datatype: a literal of exactly that datatype, and well-formed where SPARQL can tell (a cast
+    to its own datatype fails on an ill-typed literal such as "May 2021"^^xsd:date; the integer
+    types are read as integers within their bounds: "c"^^xsd:byte and "300"^^xsd:byte are not)."""
     dt = sparql_term(datatype, f"{where} sh:datatype")
-    cast = datatype in _CASTABLE
-    return _ExprTest(lambda v: f"(isLiteral({v}) && datatype({v}) = {dt}"
-                     + (f" && isLiteral({dt}({v}))" if cast else "") + ")")
+    if datatype in _CASTABLE:
+        check = f" && isLiteral({dt}({{v}}))"
+    elif datatype in _INTEGERS:
+        low, high = _INTEGERS[datatype]
+        check = (' && REGEX(STR({v}), "^[+-]?[0-9]+$")'
+                 + "".join(f" && <{XSD.integer}>(STR({{v}})) {op} {n}" for op, n in ((">=", low), ("<=", high))
+                           if n is not None))
+    else:
+        check = ""
+    return _ExprTest(lambda v: f"(isLiteral({v}) && datatype({v}) = {dt}" + check.format(v=v) + ")")

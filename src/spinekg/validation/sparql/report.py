@@ -30,6 +30,9 @@ class Result:
 
 # -- messages of shapes without sh:message ---------------------------------------------------------
 
+_BOUNDS = {"MinExclusiveConstraintComponent": ">", "MaxInclusiveConstraintComponent": "<=",
+           "MaxExclusiveConstraintComponent": "<"}
+
 class GenericMessages:
     """The messages pyshacl writes for a result of a shape without ``sh:message`` (its exact
     wording, with nodes printed by pyshacl's own ``stringify_node``)."""
@@ -112,6 +115,27 @@ class GenericMessages:
             members = [" , ".join(shape_text(m) for m in sg.items(lst)) for lst in lists]
             listed = members[0] if len(lists) < 2 else " and ".join(f"({m})" for m in members)
             text = f"Node {self.node(value)} must conform to one or more shapes in {listed}"
+        elif name == "MaxLengthConstraintComponent":
+            text = f"String length not <= {stringify_node(self.data(), param)}"
+        elif name in _BOUNDS:
+            text = f"Value is not {_BOUNDS[name]} {shape_text(param)}"
+        elif name == "NodeConstraintComponent":
+            text = f"Value does not conform to Shape {shape_text(param)}."
+        elif name in ("AndConstraintComponent", "XoneConstraintComponent"):
+            members = " , ".join(shape_text(m) for m in sg.items(param))
+            how = "all shapes" if name.startswith("And") else "exactly one shape"
+            text = f"Node {self.node(value)} must conform to {how} in {members}"
+        elif name == "NotConstraintComponent":
+            text = f"Node {self.node(value)} must not conform to shape {shape_text(param)}"
+        elif name == "ClosedConstraintComponent":
+            text = f"Node {self.node(focus)} is closed. It cannot have value: {self.node(value)}"
+        elif name in ("DisjointConstraintComponent", "LessThanOrEqualsConstraintComponent"):
+            op = "==" if name.startswith("Disjoint") else "<"
+            text = f"Value of {self.node(focus)}->{shape_text(param)} {op} {self.node(value)}"
+        elif name == "UniqueLangConstraintComponent":
+            text = "More than one String shares the same Language"
+        elif not name.startswith("Qualified"):  # a SHACL-SPARQL constraint component
+            text = f"Value does not conform to {shape_text(component)}"
         else:  # qualified value shapes
             shapes_text = ",".join(shape_text(q) for q in set(rules(SH.qualifiedValueShape)))
             bounds = "".join(f" {word} {s.one(shape, p).value}" for word, p in
@@ -161,6 +185,26 @@ def _copy_from_shapes(shapes: Graph, node, target: Graph, seen: set) -> None:
             todo.append(obj)
 
 
+def _copy_path(shapes: Graph, node, target: Graph, seen: set) -> None:
+    """The triples of a SHACL property path as the engine reads it (a blank node that is both a
+    list and an inverse path is the sequence: only its list is copied)."""
+    if not isinstance(node, BNode) or node in seen:
+        return
+    seen.add(node)
+    if shapes.value(node, RDF.first) is not None:
+        for pred in (RDF.first, RDF.rest):
+            obj = shapes.value(node, pred)
+            target.add((node, pred, obj))
+            _copy_path(shapes, obj, target, seen)
+        return
+    for pred in (SH.alternativePath, SH.inversePath, SH.zeroOrMorePath, SH.oneOrMorePath, SH.zeroOrOnePath):
+        obj = shapes.value(node, pred)
+        if obj is not None:
+            target.add((node, pred, obj))
+            _copy_path(shapes, obj, target, seen)
+            return
+
+
 def report(shapes: Shapes, results: list[Result], store, union: bool) -> Graph:
     """The validation report graph (https://www.w3.org/TR/shacl/#validation-report), laid out as
     pyshacl lays it out: blank nodes of the shapes and of the data copied in with their triples."""
@@ -182,7 +226,8 @@ def report(shapes: Shapes, results: list[Result], store, union: bool) -> Graph:
                 report.add((node, pred, obj))
         for message in r.messages:
             report.add((node, SH.resultMessage, message))
-        for shape_node in (r.shape.node, r.path, r.constraint):
+        _copy_path(shapes.graph, r.path, report, from_shapes)
+        for shape_node in (r.shape.node, r.constraint):
             _copy_from_shapes(shapes.graph, shape_node, report, from_shapes)
         for data_node in (r.focus, r.value):
             if isinstance(data_node, BNode):

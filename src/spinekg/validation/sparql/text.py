@@ -12,7 +12,8 @@ from rdflib import Literal, URIRef
 
 from spinekg.core.errors import ShapesError
 
-__all__ = ["format_message", "prebind", "projection_of", "sparql_term", "split_prologue", "substitute_path"]
+__all__ = ["blank_literals", "check_restrictions", "format_message", "prebind", "projection_of", "sparql_term", "split_prologue",
+           "substitute_path", "substitute_vars"]
 
 _ECHAR = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t", "\b": "\\b", "\f": "\\f"}
 
@@ -81,14 +82,7 @@ def prebind(text: str, focus_group: str, where: str) -> str:
     and every group inside it that mentions ``$this``, except the groups inside EXISTS (which see
     the outer binding) and a brace holding a sub-select (whose own WHERE group gets it)."""
     blanked = blank_literals(text)
-    for keyword in ("MINUS", "VALUES", "SERVICE"):
-        if re.search(rf"\b{keyword}\b", blanked, re.IGNORECASE):
-            raise ShapesError(f"{where}: a SHACL-SPARQL query must not use {keyword} (SHACL 5.3.1)")
-    if re.search(r"\bAS\s+[?$]this\b", blanked, re.IGNORECASE):
-        raise ShapesError(f"{where}: a SHACL-SPARQL query must not bind $this with AS")
-    for name in ("shapesGraph", "currentShape", "failure"):
-        if re.search(rf"[?$]{name}\b", blanked):
-            raise ShapesError(f"{where}: the sparql engine does not support ${name} in SHACL-SPARQL (use the pyshacl engine)")
+    check_restrictions(text, ("this",), where)
     projection = projection_of(blanked)
     if not re.search(r"[?$]this\b|\*", projection):
         raise ShapesError(f"{where}: the sparql engine needs a SHACL-SPARQL query to select $this (use the pyshacl engine)")
@@ -104,13 +98,43 @@ def prebind(text: str, focus_group: str, where: str) -> str:
             continue
         if re.match(r"\s*SELECT\b", blanked[i + 1:], re.IGNORECASE):
             sub = blanked[i + 1:end]
-            if re.search(r"[?$]this\b", sub) and not re.search(r"[?$]this\b|\*", projection_of(sub)):
-                raise ShapesError(f"{where}: a sub-select that uses $this must select it (SHACL 5.3.1)")
+            if not re.search(r"[?$]this\b", projection_of(sub)):
+                raise ShapesError(f"{where}: a sub-select of a SHACL-SPARQL query must select $this by name, "
+                                  "as every potentially pre-bound variable (SHACL 5.3.1; SELECT * does not)")
             continue
         if not inserts or re.search(r"[?$]this\b", blanked[i:end]):
             inserts.append(i + 1)
     for at in reversed(inserts):
         text = f"{text[:at]} {focus_group} {text[at:]}"
+    return text
+
+
+def check_restrictions(text: str, prebound, where: str) -> None:
+    """The syntax rules of SHACL-SPARQL (https://www.w3.org/TR/shacl/#pre-binding): no MINUS,
+    VALUES or SERVICE, no AS re-binding a pre-bound variable; and the variables this engine cannot
+    bind ($shapesGraph, $currentShape)."""
+    blanked = blank_literals(text)
+    for keyword in ("MINUS", "VALUES", "SERVICE"):
+        if re.search(rf"\b{keyword}\b", blanked, re.IGNORECASE):
+            raise ShapesError(f"{where}: a SHACL-SPARQL query must not use {keyword} (SHACL 5.3.1)")
+    for name in prebound:
+        if re.search(rf"\bAS\s+[?$]{name}\b", blanked, re.IGNORECASE):
+            raise ShapesError(f"{where}: a SHACL-SPARQL query must not bind the pre-bound variable ${name} with AS "
+                              "(SHACL 5.3.1)")
+    for name in ("shapesGraph", "currentShape", "failure"):
+        if re.search(rf"[?$]{name}\b", blanked):
+            raise ShapesError(f"{where}: the sparql engine does not support ${name} in SHACL-SPARQL (use the pyshacl engine)")
+
+
+def substitute_vars(text: str, values: dict[str, str]) -> str:
+    """``text`` with the variables named in ``values`` replaced by their SPARQL terms (the
+    parameters of a constraint component, pre-bound: https://www.w3.org/TR/shacl/#sparql-components)."""
+    if not values:
+        return text
+    blanked = blank_literals(text)
+    spots = [(m.start(), m.end(), values[m.group(1)]) for m in re.finditer(r"[?$](\w+)", blanked) if m.group(1) in values]
+    for start, end, term in reversed(spots):
+        text = text[:start] + term + text[end:]
     return text
 
 
