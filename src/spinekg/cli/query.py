@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import shutil
 import sys
 import textwrap
 from pathlib import Path
@@ -77,10 +79,35 @@ def _parse_params(pairs: tuple[str, ...]) -> dict[str, str]:
     return params
 
 
-def _write(results, fmt: str, output: str) -> None:
+def _table_width(width: int | None, output: str) -> int | None:
+    """The longest line a table may have: --width N (0: no limit); else, on stdout, the terminal's
+    width ($COLUMNS first, as shutil.get_terminal_size reads it); no limit for a file (-o) or for
+    a stdout that is not a terminal while $COLUMNS is unset (a pipe into grep or a program must
+    see each value on one line, as psql does with its "wrapped" format)."""
+    if width is not None:
+        return width or None
+    if output == "-" and (os.environ.get("COLUMNS", "").strip() or sys.stdout.isatty()):
+        return shutil.get_terminal_size().columns
+    return None
+
+
+def _presented(engine, results, fmt: str, labels: bool):
+    """The results as the format shows them: the human formats name pages and entities as people
+    do; with ``labels``, the machine formats get a ``<column>_label`` column after each IRI column.
+    The names of all the answer's IRIs are looked up at once, on the engine that answered."""
+    from spinekg.query.engines import iris_in
+    from spinekg.query.formats import HUMAN_FORMATS, display_labels, with_label_columns, with_labels
+
+    if results.boolean is not None or not (labels or fmt in HUMAN_FORMATS):
+        return results
+    names = display_labels(engine, iris_in(results.rows))
+    return with_labels(results, names) if fmt in HUMAN_FORMATS else with_label_columns(results, names)
+
+
+def _write(results, fmt: str, output: str, width: int | None = None) -> None:
     from spinekg.query.formats import render
 
-    emit(render(results, fmt).encode("utf-8"), output)
+    emit(render(results, fmt, width=_table_width(width, output)).encode("utf-8"), output)
     if output != "-":
         count = "1 row" if len(results) == 1 else f"{len(results)} rows"
         click.echo(f"{count if results.boolean is None else results.boolean}; written to {output}", err=True)
@@ -113,14 +140,21 @@ max_rows_option = click.option("--max-rows", default=100_000, show_default=True,
 service_option = click.option("--allow-service", is_flag=True,
                               help="Run a query that uses SERVICE (it sends requests to the servers it names); "
                                    "refused by default.")
-
+labels_option = click.option("--labels", is_flag=True,
+                             help="csv, tsv, json: add a COLUMN_label column after each column holding IRIs (the "
+                                  "rdfs:label, else skos:prefLabel; a page by number, publisher and title; empty "
+                                  "when none). table and markdown always show these names.")
+width_option = click.option("--width", type=click.IntRange(min=0), default=None, metavar="N",
+                            help="table: no line longer than N characters (0: no limit); the widest columns wrap "
+                                 "inside their cells. Default: the terminal's width ($COLUMNS first); no limit "
+                                 "with -o FILE or when stdout is not a terminal.")
 
 
 def running_options(command):
-    """The options of every command that runs a query: result format and output, where the graph
-    is (file, endpoint, store), and the limits (SERVICE, time, rows)."""
-    for option in reversed((format_option, output_option, graph_option, endpoint_option, store_option, service_option,
-                            timeout_option, max_rows_option)):
+    """The options of every command that runs a query: result format, labels, width and output,
+    where the graph is (file, endpoint, store), and the limits (SERVICE, time, rows)."""
+    for option in reversed((format_option, labels_option, width_option, output_option, graph_option, endpoint_option,
+                            store_option, service_option, timeout_option, max_rows_option)):
         command = option(command)
     return command
 
@@ -135,8 +169,8 @@ def running_options(command):
 @click.option("--show", is_flag=True, help="Print the query's SPARQL text instead of running it.")
 @running_options
 def query(name: str | None, params: tuple[str, ...], list_: bool, query_file: Path | None, show: bool, fmt: str,
-          output: str, graph_file: Path | None, endpoint: str | None, store: str, allow_service: bool,
-          timeout: float, max_rows: int) -> None:
+          labels: bool, width: int | None, output: str, graph_file: Path | None, endpoint: str | None, store: str,
+          allow_service: bool, timeout: float, max_rows: int) -> None:
     """Run the competency question NAME of the query library (see --list) and print its answer.
 
     \b
@@ -144,6 +178,7 @@ def query(name: str | None, params: tuple[str, ...], list_: bool, query_file: Pa
       spinekg query --list
       spinekg query treatments-for-condition --param condition="degenerative disc disease"
       spinekg query claims-of-document --param document=003 --format csv -o claims.csv
+      spinekg query claims-of-document --param document=003 --format csv --labels
     """
     from spinekg.core.errors import ParameterError
     from spinekg.query.library import load_library, parse_query_file, run
@@ -162,30 +197,73 @@ def query(name: str | None, params: tuple[str, ...], list_: bool, query_file: Pa
         return
     values = _parse_params(params)
     engine = _limited(_engine(graph_file, endpoint, store)[0], allow_service, timeout)
-    _write(_bounded(lambda: run(engine, spec, values, max_rows=max_rows), timeout), fmt, output)
+    answer = _bounded(lambda: _presented(engine, run(engine, spec, values, max_rows=max_rows), fmt, labels), timeout)
+    _write(answer, fmt, output, width)
 
 
-@click.command()
-@click.argument("text", metavar="QUERY")
+def _prefix_lines() -> str:
+    from spinekg.core.namespaces import PREFIXES
+
+    return "".join(f"PREFIX {name}: <{namespace}>\n" for name, namespace in PREFIXES.items())
+
+
+class _PrefixHelp(click.Command):
+    """``spinekg sparql --help`` ends with the predefined prefixes (read when the help is shown)."""
+
+    def format_epilog(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        from spinekg.core.namespaces import PREFIXES
+
+        formatter.write_paragraph()
+        formatter.write_text("Predefined prefixes (no PREFIX line needed; --show-prefixes prints them): "
+                             + ", ".join(f"{name}:" for name in PREFIXES))
+
+
+@click.command(cls=_PrefixHelp)
+@click.argument("text", metavar="QUERY", required=False)
+@click.option("--show-prefixes", is_flag=True, help="Print the predefined PREFIX declarations and exit.")
 @running_options
-def sparql(text: str, fmt: str, output: str, graph_file: Path | None, endpoint: str | None, store: str,
-           allow_service: bool, timeout: float, max_rows: int) -> None:
+def sparql(text: str | None, show_prefixes: bool, fmt: str, labels: bool, width: int | None, output: str,
+           graph_file: Path | None, endpoint: str | None, store: str, allow_service: bool, timeout: float,
+           max_rows: int) -> None:
     """Run a SPARQL SELECT or ASK QUERY ('-' reads it from stdin) on the graph; updates are refused.
 
+    spinekg's prefixes (spk:, spkd:, rdfs:, skos:, schema:, biolink:, ...; listed below) need no
+    PREFIX line: the ones the query uses are declared for it, on its first line, so the line
+    numbers of errors are the query's own. A PREFIX the query declares wins.
+
     \b
-    Example:
-      spinekg sparql "PREFIX spk: <https://w3id.org/spinekg/vocab#> SELECT ?t WHERE { ?t spk:treats spk:BackPain }"
+    Examples:
+      spinekg sparql "SELECT ?t WHERE { ?t spk:treats spk:BackPain }"
+      spinekg sparql "SELECT ?c ?l WHERE { ?c a spk:Clinic ; rdfs:label ?l }" -f csv --labels
     """
+    from spinekg.core.errors import ParameterError, QuerySyntaxError
+    from spinekg.query.text import shift_error, with_prefixes
+
+    if show_prefixes:
+        click.echo(_prefix_lines(), nl=False)
+        return
+    if text is None:
+        raise ParameterError("give a QUERY ('-' reads it from stdin), or --show-prefixes")
     source = "<query>"
     if text == "-":
-        from spinekg.core.errors import ParameterError
         from spinekg.query.library import MAX_QUERY_BYTES
 
         text, source = sys.stdin.read(MAX_QUERY_BYTES + 1), "<stdin>"
         if len(text) > MAX_QUERY_BYTES:
             raise ParameterError(f"<stdin>: larger than {MAX_QUERY_BYTES // 1024} KiB: not a query")
+    from spinekg.core.namespaces import PREFIXES
+
+    sent, offset = with_prefixes(text, {name: str(namespace) for name, namespace in PREFIXES.items()})
     engine = _limited(_engine(graph_file, endpoint, store)[0], allow_service, timeout)
-    _write(_bounded(lambda: engine.select(text, source=source, max_rows=max_rows), timeout), fmt, output)
+
+    def answer():
+        try:
+            results = engine.select(sent, source=source, max_rows=max_rows)
+        except QuerySyntaxError as err:  # its position in the query as written
+            raise shift_error(err, offset) from err.__cause__
+        return _presented(engine, results, fmt, labels)
+
+    _write(_bounded(answer, timeout), fmt, output, width)
 
 
 def register(main: click.Group) -> None:

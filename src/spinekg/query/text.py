@@ -1,9 +1,12 @@
-"""The text of a SPARQL query: its form, its syntax errors, and values bound into it.
+"""The text of a SPARQL query: its form, its syntax errors, values bound into it, default prefixes.
 
 Values are bound as ``VALUES`` blocks built from the terms' N-Triples forms (never formatted
 into the query), opening every group of the query so that they reach nested groups, FILTERs and
 sub-queries as rdflib's ``initBindings`` do; :func:`bind_with_insertions` also says where the
 blocks went, so a server's syntax error can be placed in the text as written.
+:func:`with_prefixes` declares the prefixes a query uses without declaring them (``spk:``,
+``rdfs:``, ...), on its first line so that line numbers stay those of the text as written, and
+:func:`shift_error` moves a syntax error's column back into that text.
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ from spinekg.core.errors import ParameterError, QuerySyntaxError
 
 __all__ = [
     "Insertions", "query_form", "parse_error", "line_column", "refuse_update", "refuse_service", "check_query", "bind_values", "bind_with_insertions",
-    "original_index", "values_block", "iri_text", "ABSOLUTE_IRI", "NOT_IN_IRI",
+    "original_index", "values_block", "iri_text", "ABSOLUTE_IRI", "NOT_IN_IRI", "with_prefixes", "shift_error",
 ]
 
 # ---------------------------------------------------------------------------------------------
@@ -256,3 +259,44 @@ def check_query(text: str, source: str, *, allow_service: bool = False) -> None:
     refuse_update(text, source)
     if not allow_service:
         refuse_service(text, source)
+
+
+# ---------------------------------------------------------------------------------------------
+# default prefixes
+
+# ``PREFIX name:`` in the blanked text (its IRI is blanked); PN_PREFIX may be empty (``PREFIX :``)
+_DECLARED = re.compile(r"(?<![\w:?$])PREFIX\s+([A-Za-z][\w.\-]*)?:", re.IGNORECASE)
+
+
+def with_prefixes(text: str, prefixes: Mapping[str, str]) -> tuple[str, int]:
+    """The query with a ``PREFIX`` declaration for each of ``prefixes`` (name to namespace IRI)
+    that it uses and does not declare itself (a declaration in the query wins), and how many
+    characters were put in front of it.
+
+    The declarations go before the text *on its first line* (``PREFIX spk: <...> SELECT ...``), so
+    every line keeps its number; only positions on line 1 move, by the returned count
+    (:func:`shift_error` moves them back). A name counts as used when ``name:`` stands outside
+    comments, strings and IRIs, not preceded by a name character; a false hit only adds an unused
+    declaration.
+    """
+    blanked = _strip_comments_and_strings(text)
+    declared = {match.group(1) or "" for match in _DECLARED.finditer(blanked)}
+    missing = [name for name in prefixes if name not in declared
+               and re.search(rf"(?<![\w.\-:?$]){re.escape(name)}:", blanked)]
+    if not missing:
+        return text, 0
+    head = "".join(f"PREFIX {name}: {iri_text(prefixes[name], f'the namespace of {name}:')} " for name in missing)
+    return head + text, len(head)
+
+
+def shift_error(err: QuerySyntaxError, offset: int) -> QuerySyntaxError:
+    """``err`` (raised for a text that :func:`with_prefixes` lengthened by ``offset`` characters on
+    its first line) with its column in the text as written; ``err`` itself when nothing moved."""
+    if not offset or err.line != 1 or err.column is None:
+        return err
+    column = max(1, err.column - offset)
+    # a server's own words may hold the position too ("error at 1:45: ...", "line 1, column 45")
+    message = re.sub(rf"(?<![\d:])(1:|line 1,? column ){err.column}(?!\d)", rf"\g<1>{column}", err.message, count=1)
+    moved = QuerySyntaxError(message, err.source, 1, column)
+    moved.__cause__ = err.__cause__
+    return moved
