@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import re
+from contextlib import contextmanager
 from pathlib import Path
 from typing import BinaryIO
 
@@ -27,7 +28,7 @@ from spinekg.core.namespaces import PREFIXES, bind_prefixes
 
 __all__ = ["serialize", "write_rdf", "rdf_formats", "resolve_format", "format_for_path", "format_of", "read_graph", "ONTOLOGY_GRAPH", "DATA_GRAPH", "check_jsonld", "MAX_JSON_DEPTH", "check_xml_entities",
            "MAX_ENTITY_EXPANSION", "check_line_lengths", "MAX_LINE_BYTES",
-           "QUAD_FORMATS", "parse_error_line"]
+           "QUAD_FORMATS", "parse_error_line", "literals_as_written", "parse_exact", "base_iri"]
 
 ONTOLOGY_GRAPH = URIRef("https://w3id.org/spinekg/graph/ontology")
 DATA_GRAPH = URIRef("https://w3id.org/spinekg/graph/data")
@@ -342,6 +343,49 @@ def check_line_lengths(path: Path, fmt: str) -> None:
                                   "(rdflib's parser would take minutes on it); load the file with --store oxigraph")
 
 
+def base_iri(path: str | Path) -> str:
+    """The base IRI relative IRIs of a graph file resolve against: the file's own ``file://`` URI
+    (absolute, symbolic links kept), the same for rdflib's parsers and Oxigraph's."""
+    return Path(path).absolute().as_uri()
+
+
+@contextmanager
+def literals_as_written():
+    """While active, rdflib keeps every literal it makes exactly as written.
+
+    rdflib normalises typed literals when it makes them (``rdflib.NORMALIZE_LITERALS``):
+    ``"0042"^^xsd:integer`` becomes ``"42"``, ``"1"^^xsd:boolean`` and ``"none"^^xsd:boolean``
+    become ``"true"`` and ``"false"``, so a SHACL check of the lexical form or of well-formedness
+    would see another value than the file holds. This switches that off (rdflib's own setting: it
+    is global, so the switch is held only for the parse) and silences rdflib's warnings and logged
+    tracebacks about ill-typed values, which SHACL reports itself (``sh:datatype``).
+    """
+    import logging
+    import warnings
+
+    import rdflib
+
+    term_log = logging.getLogger("rdflib.term")  # "does not look like a valid URI" (checked after
+    level, normalize = term_log.level, rdflib.NORMALIZE_LITERALS  # parsing, one line), ill-typed values
+    term_log.setLevel(logging.CRITICAL)
+    rdflib.NORMALIZE_LITERALS = False
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", UserWarning)  # "Parsing weird boolean"
+            yield
+    finally:
+        rdflib.NORMALIZE_LITERALS = normalize
+        term_log.setLevel(level)
+
+
+def parse_exact(graph: Graph, path: str | Path, fmt: str) -> Graph:
+    """Parse the file ``path`` into ``graph`` (a Graph or Dataset) with every literal as written and
+    relative IRIs resolved against :func:`base_iri`; rdflib's exceptions pass through."""
+    with literals_as_written():
+        graph.parse(str(path), format=fmt, publicID=base_iri(path))
+    return graph
+
+
 def read_graph(path: Path, format: str | None = None) -> tuple[Graph, Graph]:
     """Read an exported graph; return ``(ontology, data)``.
 
@@ -363,29 +407,22 @@ def read_graph(path: Path, format: str | None = None) -> tuple[Graph, Graph]:
     ontology, data = Graph(), Graph()
     bind_prefixes(ontology)
     bind_prefixes(data)
-    import logging
-
-    term_log = logging.getLogger("rdflib.term")  # its "does not look like a valid URI" lines: the
-    level = term_log.level                       # check after parsing reports them in one line
-    term_log.setLevel(logging.ERROR)
     try:
         if fmt in QUAD_FORMATS:
             ds = Dataset()
-            ds.parse(path, format=fmt)
+            parse_exact(ds, path, fmt)
             for g in ds.graphs():
                 target = ontology if g.identifier == ONTOLOGY_GRAPH else data
                 for triple in g:
                     target.add(triple)
         else:
-            data.parse(path, format=fmt)
+            parse_exact(data, path, fmt)
     except Exception as err:  # rdflib raises many types for bad syntax; report one clear line
         why = parse_error_line(err)
         if fmt in _LINE_FORMATS and not why.startswith("line "):  # rdflib's N-Triples parser gives no number
             line = _first_bad_line(path, fmt)
             why = f"line {line}: {why}" if line else why
         raise FormatError(f"{path}: not valid {fmt}: {why}") from err
-    finally:
-        term_log.setLevel(level)
     for graph in (ontology, data):
         _check_iris(graph, path, fmt)
     return ontology, data

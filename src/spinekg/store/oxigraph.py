@@ -17,6 +17,15 @@ In Oxigraph the graph keeps the layout of the N-Quads export: the ontology in th
 spinekg (traversal, statistics, exporters) reads the store through rdflib's ``Graph`` API, by the
 Oxigraph plugin for rdflib (`oxrdflib <https://github.com/oxigraph/oxrdflib>`_).
 
+Oxigraph stores some literals in another form than they are written (its storage keeps values,
+not lexical forms: ``"42"^^xsd:int`` as ``"42"^^xsd:integer``, ``"0042"^^xsd:integer`` as
+``"42"``, ``"4.0"^^xsd:decimal`` as ``"4"``, ``"1"^^xsd:boolean`` as ``"true"``; it has no switch to
+turn this off, https://github.com/oxigraph/oxigraph/issues/526). SPARQL and SHACL would then see
+another graph than the file (a valid ``xsd:int`` reported as not one), so a graph holding such a
+literal is refused with one line naming it (:func:`check_literals`): the memory store keeps every
+literal as written. Language tags are stored in lower case, which RDF 1.1 allows (they compare
+case-insensitively, in rdflib too).
+
 A persistent store folder carries ``spinekg-store.json``: which source filled it (the shipped
 graph, with a key over its sources, or a file with its size and modification time), so that a
 store made from a file that has changed since is refilled, and a folder that is not a spinekg
@@ -33,7 +42,8 @@ from spinekg.core.errors import FormatError, ParameterError, SpinekgError
 from spinekg.store.terms import from_oxigraph, to_oxigraph
 
 __all__ = ["StoreSpec", "StoreError", "MANIFEST", "open_store", "views", "fill", "open_or_fill", "wanted_source",
-           "is_current", "read_manifest", "write_manifest", "file_source", "fill_from_graphs", "fill_from_file"]
+           "is_current", "read_manifest", "write_manifest", "file_source", "fill_from_graphs", "fill_from_file",
+           "altered_literals", "check_literals", "LiteralFormError"]
 
 MANIFEST = "spinekg-store.json"
 _KINDS = ("memory", "oxigraph")
@@ -44,6 +54,50 @@ _NATIVE = {"turtle": "TURTLE", "nt": "N_TRIPLES", "nquads": "N_QUADS", "trig": "
 
 class StoreError(SpinekgError):
     """A store cannot be opened or filled (missing extra, a folder that is not a store, a lock)."""
+
+
+class LiteralFormError(StoreError):
+    """Oxigraph would store a literal of the graph in another form (see the module's docstring)."""
+
+
+_XSD = "http://www.w3.org/2001/XMLSchema#"
+
+
+def altered_literals(literals) -> list[tuple]:
+    """``(as written, as Oxigraph stores it)`` for each of ``literals`` (pyoxigraph terms) that an
+    Oxigraph store holds in another form, in the order given (each distinct literal once)."""
+    import pyoxigraph as ox
+
+    # only XSD datatypes are stored as values; everything else keeps its lexical form
+    todo = list(dict.fromkeys(t for t in literals if isinstance(t, ox.Literal) and not t.language
+                              and t.datatype.value.startswith(_XSD) and t.datatype.value != _XSD + "string"))
+    probe = ox.Store()
+    probe.extend([ox.Quad(ox.NamedNode(f"urn:spinekg:literal:{i}"), ox.NamedNode("urn:spinekg:is"), lit)
+                  for i, lit in enumerate(todo)])
+    found = {}
+    for quad in probe:
+        index = int(quad.subject.value.rsplit(":", 1)[1])
+        if quad.object != todo[index]:
+            found[index] = (todo[index], quad.object)
+    return [found[i] for i in sorted(found)]
+
+
+def _short(literal) -> str:
+    text = str(literal)
+    return text.replace(f"<{_XSD}", "xsd:").replace(">", "") if f"^^<{_XSD}" in text else text
+
+
+def check_literals(literals, source) -> None:
+    """Raise :class:`LiteralFormError` (one line, naming ``source``) when Oxigraph would store one
+    of ``literals`` (pyoxigraph terms) in another form."""
+    altered = altered_literals(literals)
+    if altered:
+        written, stored = altered[0]
+        more = f" (and {len(altered) - 1} other literals)" if len(altered) > 1 else ""
+        raise LiteralFormError(
+            f"{source}: the Oxigraph store would hold {_short(written)} as {_short(stored)}{more}: Oxigraph keeps "
+            "values, not the literals as written (github.com/oxigraph/oxigraph/issues/526), so SPARQL and SHACL "
+            "would see another graph; use the memory store (--store memory), which keeps every literal as written")
 
 
 @dataclass(frozen=True)
@@ -245,7 +299,8 @@ def file_source(path: Path, fmt: str) -> dict:
 
 
 def fill_from_graphs(store, ontology, data) -> None:
-    """Copy two rdflib graphs into the store's ontology and data graphs (one transaction)."""
+    """Copy two rdflib graphs into the store's ontology and data graphs (one transaction); refused
+    (:class:`LiteralFormError`, nothing copied) when Oxigraph would hold a literal in another form."""
     import pyoxigraph as ox
 
     from spinekg.core.rdfio import DATA_GRAPH, ONTOLOGY_GRAPH
@@ -254,30 +309,51 @@ def fill_from_graphs(store, ontology, data) -> None:
     for name, part in ((ONTOLOGY_GRAPH, ontology), (DATA_GRAPH, data)):
         graph = ox.NamedNode(str(name))
         quads.extend(ox.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o), graph) for s, p, o in part)
+    check_literals((q.object for q in quads), "the graph")
     store.extend(quads)
 
 
 def _check_source(path: Path, fmt: str) -> None:
-    """What is refused before a file is parsed: JSON-LD contexts by reference and deep nesting,
-    XML entities that expand without bound (see :mod:`spinekg.core.rdfio`)."""
+    """What is refused before a file is loaded: JSON-LD contexts by reference and deep nesting,
+    XML entities that expand without bound (see :mod:`spinekg.core.rdfio`), a syntax error, a
+    literal Oxigraph would store in another form (:func:`check_literals`)."""
     from spinekg.core.rdfio import check_jsonld, check_xml_entities
 
     if fmt == "json-ld":
         check_jsonld(path)
     elif fmt in ("xml", "trix"):
         check_xml_entities(path, fmt)
+    native = _NATIVE.get(fmt)
+    if native is not None:
+        check_literals(_objects(path, fmt, native), path)
 
 
-def fill_from_file(store, path: Path, fmt: str) -> None:
+def _objects(path: Path, fmt: str, native: str):
+    """The objects of the file's statements as Oxigraph's parser reads them (streamed)."""
+    import pyoxigraph as ox
+
+    from spinekg.core.rdfio import base_iri
+
+    try:
+        for quad in ox.parse(path=str(path), format=getattr(ox.RdfFormat, native), base_iri=base_iri(path)):
+            yield quad.object
+    except SyntaxError as err:
+        raise FormatError(f"{path}: not valid {fmt}: {str(err).splitlines()[0]}") from None
+
+
+def fill_from_file(store, path: Path, fmt: str, *, checked: bool = False) -> None:
     """Parse a graph file into the store with Oxigraph's own parser (streamed, not held in memory).
 
-    Quad syntaxes keep their graph names; a triple syntax goes to the data graph.
+    Quad syntaxes keep their graph names; a triple syntax goes to the data graph. Relative IRIs
+    resolve against the file's ``file://`` URI (:func:`spinekg.core.rdfio.base_iri`). A literal Oxigraph
+    would store in another form is refused before the store changes (:func:`check_literals`).
     """
     import pyoxigraph as ox
 
     from spinekg.core.rdfio import DATA_GRAPH, QUAD_FORMATS
 
-    _check_source(path, fmt)
+    if not checked:  # (``checked``: the caller ran :func:`_check_source` already)
+        _check_source(path, fmt)
     native = _NATIVE.get(fmt)
     if native is None:  # a syntax only rdflib reads (TriX): parse there and copy
         from spinekg.core.rdfio import read_graph
@@ -285,9 +361,12 @@ def fill_from_file(store, path: Path, fmt: str) -> None:
         ontology, data = read_graph(path, fmt)
         fill_from_graphs(store, ontology, data)
         return
+    from spinekg.core.rdfio import base_iri
+
     to_graph = None if fmt in QUAD_FORMATS else ox.NamedNode(str(DATA_GRAPH))
-    try:
-        store.bulk_load(path=str(path), format=getattr(ox.RdfFormat, native), to_graph=to_graph)
+    try:  # relative IRIs resolve against the file's own URI, as rdflib resolves them
+        store.bulk_load(path=str(path), format=getattr(ox.RdfFormat, native), to_graph=to_graph,
+                        base_iri=base_iri(path))
     except SyntaxError as err:
         store.clear()
         raise FormatError(f"{path}: not valid {fmt}: {str(err).splitlines()[0]}") from None
@@ -381,7 +460,7 @@ def open_or_fill(spec: StoreSpec, wanted: dict, path: Path | None = None, fmt: s
             if path is None:
                 fill_from_graphs(store, *shipped())
             else:
-                fill_from_file(store, path, fmt)
+                fill_from_file(store, path, fmt, checked=True)
             _record(spec, store, wanted)
     except BaseException:
         if created:  # a store this call began: leave nothing half-filled behind

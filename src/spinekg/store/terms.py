@@ -1,6 +1,14 @@
-"""Conversion of RDF terms between rdflib and pyoxigraph (pyoxigraph is imported on first use)."""
+"""Conversion of RDF terms between rdflib and pyoxigraph (pyoxigraph is imported on first use).
+
+Literals keep their lexical form both ways (rdflib is not asked to normalise them). Language tags
+come back in lower case: pyoxigraph lowers them when it makes a literal (RDF 1.1 allows it; rdflib
+compares tags case-insensitively).
+"""
 
 from __future__ import annotations
+
+import logging
+import warnings
 
 from rdflib import BNode, Literal, URIRef
 from rdflib.namespace import XSD
@@ -22,6 +30,23 @@ def to_oxigraph(term):
             return ox.Literal(str(term), language=term.language)
         return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)) if term.datatype else None)
     raise TypeError(f"not an RDF term: {term!r}")
+
+
+_STRING = str(XSD.string)
+
+
+def _typed(lexical: str, datatype: str) -> Literal:
+    """A typed rdflib literal with exactly this lexical form; an ill-typed one (``"c"^^xsd:byte``)
+    without rdflib's logged traceback (SHACL reports it: ``sh:datatype``)."""
+    log = logging.getLogger("rdflib.term")
+    level = log.level
+    log.setLevel(logging.CRITICAL)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", UserWarning)  # "Parsing weird boolean"
+            return Literal(lexical, datatype=URIRef(datatype), normalize=False)
+    finally:
+        log.setLevel(level)
 
 
 #: rdflib terms already made, by pyoxigraph term: query results repeat the same IRIs and values many
@@ -48,7 +73,10 @@ def from_oxigraph(term) -> Node | None:
             made = Literal(term.value, lang=term.language)
         else:
             datatype = term.datatype.value
-            made = Literal(term.value, datatype=None if datatype == str(XSD.string) else URIRef(datatype))
+            if datatype == _STRING:
+                made = Literal(term.value)
+            else:  # as the store holds it: rdflib would make "none"^^xsd:boolean "false"
+                made = _typed(term.value, datatype)
     else:
         raise TypeError(f"unsupported term {term!r}")
     if len(_MADE) >= _MAX_MADE:

@@ -130,7 +130,7 @@ def _shape_files(shapes: str | Path | Iterable[str | Path] | None) -> list[Path]
 
 def load_shapes(shapes: str | Path | Iterable[str | Path] | None = None) -> tuple[Graph, list[Path]]:
     """Parse the shapes files (a file, a folder of ``*.ttl``, or several); default: the shipped shapes."""
-    from spinekg.core.rdfio import format_for_path, parse_error_line
+    from spinekg.core.rdfio import format_for_path, parse_error_line, parse_exact
 
     files = _shape_files(shapes)
     graph = Graph()
@@ -139,7 +139,7 @@ def load_shapes(shapes: str | Path | Iterable[str | Path] | None = None) -> tupl
         if path.stat().st_size == 0:
             raise ShapesError(f"{path}: shapes file is empty")
         try:
-            graph.parse(path, format=fmt)
+            parse_exact(graph, path, fmt)  # "1"^^xsd:boolean stays "1", not the term true
         except Exception as err:  # rdflib raises many types for bad syntax
             raise ShapesError(f"{path}: not valid {fmt}: {parse_error_line(err)}") from err
     return graph, files
@@ -303,10 +303,17 @@ def _shape_label(shapes: Graph, shape) -> str:
     return str(shape).rsplit("#", 1)[-1] if isinstance(shape, URIRef) else "(anonymous shape)"
 
 
+def _top_results(report: Graph) -> list:
+    """The results of the report itself (``sh:result`` of the ``sh:ValidationReport``), in a fixed
+    order; those nested under another result's ``sh:detail`` are part of that result, not counted."""
+    roots = list(report.subjects(RDF.type, URIRef(SH + "ValidationReport")))
+    return sorted({result for root in roots for result in report.objects(root, URIRef(SH + "result"))}, key=str)
+
+
 def _rows(report: Graph, data: Graph, shapes: Graph) -> tuple[ValidationRow, ...]:
     labels = _Labels(data)
     rows = []
-    for result in report.subjects(RDF.type, URIRef(SH + "ValidationResult")):
+    for result in _top_results(report):
         severity = _SEVERITY_IRI.get(report.value(result, URIRef(SH + "resultSeverity")), "violation")
         focus = report.value(result, URIRef(SH + "focusNode"))
         value = report.value(result, URIRef(SH + "value"))
@@ -346,8 +353,9 @@ def validate(kg, shapes: str | Path | Iterable[str | Path] | None = None, *,
 
     ``corpus``: folder of the documents' ``.txt`` files; when given (or when the graph embeds the
     texts), every quote is compared with the text at its offsets. ``engine``: ``"pyshacl"``, or
-    ``"sparql"`` (each constraint one SPARQL query over the whole graph, on Oxigraph: the same
-    results, fast on large graphs; see :mod:`spinekg.validation.sparql`).
+    ``"sparql"`` (each constraint one SPARQL query over the whole graph: on the graph's Oxigraph
+    store, or for an rdflib graph on an Oxigraph copy when pyoxigraph is installed and holds every
+    literal as written, else on rdflib's SPARQL engine; see :mod:`spinekg.validation.sparql`).
     """
     if engine not in ENGINES:
         raise ValueError(f"unknown validation engine {engine!r}; use one of {', '.join(ENGINES)}")
@@ -362,38 +370,92 @@ def validate(kg, shapes: str | Path | Iterable[str | Path] | None = None, *,
                             text_checked=text_checked, shapes=tuple(str(f) for f in files))
 
 
-
 def validate_graphs(data: Graph | str | Path | Iterable[str | Path], shapes: Graph | str | Path | Iterable[str | Path],
-                    *, engine: str = "pyshacl") -> ValidationResult:
+                    *, engine: str = "pyshacl", store: str = "memory") -> ValidationResult:
     """Validate exactly ``data`` against exactly ``shapes`` (plain SHACL: no ontology added, no texts).
 
-    ``data``: an rdflib graph, or graph files (read as they are written: the sparql engine parses
-    them with Oxigraph, so a literal keeps its lexical form, ``"none"^^xsd:boolean`` included);
-    ``shapes``: an rdflib graph, or shapes files or folders as for :func:`validate`. ``engine``:
-    ``"pyshacl"`` or ``"sparql"``. Raises :class:`~spinekg.core.errors.ShapesError` for shapes
-    the engine refuses, :class:`~spinekg.core.errors.FormatError` for an unreadable data file.
+    ``data``: an rdflib graph, or graph files; ``shapes``: an rdflib graph, or shapes files or
+    folders as for :func:`validate`. Files are read with every literal as written
+    (``"0042"^^xsd:integer``, ``"none"^^xsd:boolean``) and relative IRIs resolved against the file.
+    ``engine``: ``"pyshacl"`` or ``"sparql"``. ``store``: where the data is held while validated,
+    as for :func:`spinekg.load`: ``"memory"`` (rdflib; the sparql engine runs on an Oxigraph copy
+    when pyoxigraph is installed and stores every literal as written, else on rdflib's SPARQL engine) or ``"oxigraph"`` / ``"oxigraph:PATH"`` (the sparql engine runs on
+    Oxigraph, pyshacl on the store's rdflib view; data Oxigraph would store in another form is
+    refused, see :mod:`spinekg.store.oxigraph`). Raises :class:`~spinekg.core.errors.ShapesError`
+    for shapes the engine refuses, :class:`~spinekg.core.errors.FormatError` for an unreadable
+    data file, :class:`~spinekg.store.oxigraph.StoreError` for what the store cannot hold.
     """
+    from spinekg.store.oxigraph import StoreSpec
+
     if engine not in ENGINES:
         raise ValueError(f"unknown validation engine {engine!r}; use one of {', '.join(ENGINES)}")
+    spec = StoreSpec.parse(store)
     if isinstance(shapes, Graph):
         shapes_graph, files = shapes, []
     else:
         shapes_graph, files = load_shapes(shapes)
     paths = [] if isinstance(data, Graph) else [Path(data)] if isinstance(data, (str, Path)) else [Path(d) for d in data]
+    if spec.kind == "oxigraph":
+        return _validate_in_oxigraph(data if isinstance(data, Graph) else paths, spec, shapes_graph, files, engine)
     graph = data if isinstance(data, Graph) else _read_data(paths)
     if engine == "pyshacl":
         conforms, report = _pyshacl(graph, shapes_graph, files, inplace=False)
     else:
-        report = _sparql_plain(graph, paths, shapes_graph, files)
-        root = report.value(predicate=RDF.type, object=URIRef(SH + "ValidationReport"))
-        conforms = bool(report.value(root, URIRef(SH + "conforms")).toPython())
+        from spinekg.validation.sparql.graphstore import GraphStore
+
+        report = _run_sparql(_oxigraph_copy(graph) or GraphStore(graph), shapes_graph, files, union=False)
+        conforms = _conforms(report)
     return ValidationResult(conforms=conforms, report_graph=report, rows=_rows(report, graph, shapes_graph),
                             text_checked=False, shapes=tuple(str(f) for f in files))
 
 
+def _validate_in_oxigraph(data, spec, shapes_graph: Graph, files: list, engine: str) -> ValidationResult:
+    """:func:`validate_graphs` with the data (an rdflib graph or files) in an Oxigraph store."""
+    from spinekg.store import oxigraph as st
+
+    ox_store = st.open_store(spec)
+    ox_store.clear()
+    if isinstance(data, Graph):
+        st.fill_from_graphs(ox_store, Graph(), data)
+    else:
+        from spinekg.core.rdfio import format_of
+
+        for path in data:
+            if not path.is_file():
+                raise FormatError(f"{path}: data file not found")
+            st.fill_from_file(ox_store, path, format_of(path))
+    graph = st.views(ox_store)[0]
+    if engine == "pyshacl":
+        conforms, report = _pyshacl(graph, shapes_graph, files, inplace=False)
+    else:
+        report = _run_sparql(ox_store, shapes_graph, files, union=True)
+        conforms = _conforms(report)
+    return ValidationResult(conforms=conforms, report_graph=report, rows=_rows(report, graph, shapes_graph),
+                            text_checked=False, shapes=tuple(str(f) for f in files))
+
+
+def _conforms(report: Graph) -> bool:
+    root = report.value(predicate=RDF.type, object=URIRef(SH + "ValidationReport"))
+    return bool(report.value(root, URIRef(SH + "conforms")).toPython())
+
+
+def _run_sparql(store, shapes_graph: Graph, files: list, *, union: bool) -> Graph:
+    """The sparql engine's report on ``store`` (pyoxigraph's, or a GraphStore); its refusals name the shapes files."""
+    from spinekg.validation.sparql import validate_store
+
+    try:
+        report = validate_store(store, shapes_graph, union=union)
+    except ShapesError as err:
+        where = ", ".join(str(f) for f in files)
+        raise ShapesError(f"{where}: {err}" if where else str(err)) from err
+    bind_prefixes(report)
+    return report
+
+
 def _read_data(paths: list[Path]) -> Graph:
-    """The data files merged into one rdflib graph (the union of their graphs for quad syntaxes)."""
-    from spinekg.core.rdfio import QUAD_FORMATS, format_for_path, parse_error_line
+    """The data files merged into one rdflib graph (the union of their graphs for quad syntaxes),
+    every literal as written."""
+    from spinekg.core.rdfio import QUAD_FORMATS, format_for_path, parse_error_line, parse_exact
 
     graph = Graph()
     bind_prefixes(graph)
@@ -405,43 +467,19 @@ def _read_data(paths: list[Path]) -> Graph:
             if fmt in QUAD_FORMATS:
                 from rdflib import Dataset
 
-                dataset = Dataset()
-                dataset.parse(path, format=fmt)
+                dataset = parse_exact(Dataset(), path, fmt)
                 for s, p, o, _g in dataset.quads():
                     graph.add((s, p, o))
             else:
-                graph.parse(path, format=fmt)
+                parse_exact(graph, path, fmt)
         except Exception as err:  # rdflib raises many types for bad syntax
             raise FormatError(f"{path}: not valid {fmt}: {parse_error_line(err)}") from err
     return graph
 
 
-def _sparql_plain(graph: Graph, paths: list[Path], shapes_graph: Graph, files: list) -> Graph:
-    """The sparql engine's report on the files ``paths`` parsed by Oxigraph (lexical forms kept),
-    or, without files, on an Oxigraph copy of ``graph``."""
-    import pyoxigraph as ox
-
-    from spinekg.validation.sparql import validate_store
-
-    try:
-        if paths and all(ox.RdfFormat.from_extension(path.suffix.lstrip(".")) for path in paths):
-            store = ox.Store()
-            store.extend(quad for path in paths for quad in _exact_quads(path))
-            originals = _stored_forms(store, [q.object for path in paths for q in _exact_quads(path)])
-            shapes_graph = _exact_shapes(files, shapes_graph) if files else shapes_graph
-            report = validate_store(store, shapes_graph, union=True)
-            _restore_literals(report, originals)
-            return report
-        store, originals = _oxigraph_copy(graph)
-        report = validate_store(store, shapes_graph, union=False)
-        _restore_literals(report, originals)
-        return report
-    except ShapesError as err:
-        where = ", ".join(str(f) for f in files)
-        raise ShapesError(f"{where}: {err}" if where else str(err)) from err
-
 def _pyshacl(data: Graph, shapes_graph: Graph, files: list, *, inplace: bool) -> tuple[bool, Graph]:
-    """pyshacl's (conforms, report graph) for ``data``; its errors as one-line ShapesErrors."""
+    """pyshacl's (conforms, report graph) for ``data``; its errors (any exception raised inside
+    pyshacl) as one-line ShapesErrors naming the shapes files."""
     import pyshacl
     from pyparsing import ParseException
     from pyshacl.errors import ReportableRuntimeError, ShapeLoadError, ConstraintLoadError
@@ -460,59 +498,82 @@ def _pyshacl(data: Graph, shapes_graph: Graph, files: list, *, inplace: bool) ->
             inplace=inplace,
         )
     except (ShapeLoadError, ConstraintLoadError) as err:
-        raise ShapesError(f"{where}: bad shape: {str(err).strip().splitlines()[0]}") from err
+        raise ShapesError(f"{where}: bad shape: {_first_line(err)}") from err
     except ParseException as err:  # a SHACL-SPARQL query in a shape is not valid SPARQL
-        raise ShapesError(f"{where}: bad SPARQL in a shape: {err}") from err
+        raise ShapesError(f"{where}: bad SPARQL in a shape: {_first_line(err)}") from err
     except ReportableRuntimeError as err:
-        raise ShapesError(f"{where}: pyshacl could not run the shapes: {str(err).strip().splitlines()[0]}") from err
+        raise ShapesError(f"{where}: pyshacl could not run the shapes: {_first_line(err)}") from err
     except Exception as err:  # pyshacl itself failed (e.g. re.error formatting a message whose value holds "\p")
-        first = (str(err).strip().splitlines() or [""])[0][:200]
-        raise ShapesError(f"pyshacl failed while validating ({type(err).__name__}: {first}); the sparql engine "
-                          "(--engine sparql, with pyoxigraph) may get through") from err
+        raise ShapesError(f"{where}: pyshacl failed while validating ({type(err).__name__}: {_first_line(err)[:200]}); "
+                          "the sparql engine (--engine sparql) may get through") from err
     if not isinstance(report, Graph):  # pyshacl returns a failure object instead of a report
-        raise ShapesError(f"{where}: pyshacl could not run the shapes: {_text.strip().splitlines()[0]}")
+        raise ShapesError(f"{where}: pyshacl could not run the shapes: {_first_line(_text)}")
     bind_prefixes(report)
     return bool(conforms), report
+
+
+def _first_line(err) -> str:
+    return (str(err).strip().splitlines() or [type(err).__name__])[0]
 
 
 # -- the sparql engine -----------------------------------------------------------------------------
 
 def _validate_sparql(kg, shapes_graph: Graph, files: list[Path], corpus: Path | None) -> ValidationResult:
     """Validation by :func:`spinekg.validation.sparql.validate_store`: on the graph's own Oxigraph store
-    when it has one, else on an Oxigraph copy of the working graph."""
-    import pyoxigraph
-
-    try:
-        if isinstance(getattr(kg, "oxigraph", None), pyoxigraph.Store):
-            report, rows, text_checked = _validate_in_store(kg, shapes_graph, corpus)
-        else:
-            report, rows, text_checked = _validate_copy(kg, shapes_graph, corpus)
-    except ShapesError as err:
-        raise ShapesError(f"{', '.join(str(f) for f in files)}: {err}") from err
-    bind_prefixes(report)
-    root = report.value(predicate=RDF.type, object=URIRef(SH + "ValidationReport"))
-    return ValidationResult(conforms=report.value(root, URIRef(SH + "conforms")).toPython(), report_graph=report,
-                            rows=rows, text_checked=text_checked, shapes=tuple(str(f) for f in files))
+    when it has one, else on the working graph (an Oxigraph copy when it can hold it exactly)."""
+    if getattr(kg, "oxigraph", None) is not None:
+        report, rows, text_checked = _validate_in_store(kg, shapes_graph, files, corpus)
+    else:
+        report, rows, text_checked = _validate_copy(kg, shapes_graph, files, corpus)
+    return ValidationResult(conforms=_conforms(report), report_graph=report, rows=rows,
+                            text_checked=text_checked, shapes=tuple(str(f) for f in files))
 
 
-def _validate_copy(kg, shapes_graph: Graph, corpus: Path | None) -> tuple[Graph, tuple, bool]:
-    """Validate the working graph of an rdflib-backed ``kg`` in a new in-memory Oxigraph store."""
-    from spinekg.validation.sparql import validate_store
-
+def _validate_copy(kg, shapes_graph: Graph, files: list, corpus: Path | None) -> tuple[Graph, tuple, bool]:
+    """Validate the working graph of an rdflib-backed ``kg``: in a new in-memory Oxigraph store when
+    pyoxigraph is installed (fast, and the engine's queries are tuned for it), else with rdflib's
+    SPARQL. A literal Oxigraph keeps as a value in another form (``"42"^^xsd:int`` as an
+    ``xsd:integer``) is seen in that form here; :func:`validate_graphs` (``--plain``) sees every
+    literal as written."""
     data, text_checked = _working_graph(kg, corpus)
-    store, originals = _oxigraph_copy(data)
-    report = validate_store(store, shapes_graph, union=False)
-    _restore_literals(report, originals)
+    store = _oxigraph_copy(data, exact=False)
+    if store is None:
+        from spinekg.validation.sparql.graphstore import GraphStore
+
+        store = GraphStore(data)
+    report = _run_sparql(store, shapes_graph, files, union=False)
+    if hasattr(store, "quads_for_pattern"):  # a pyoxigraph store, not the rdflib GraphStore
+        _restore_literals(report, data)
     return report, _rows(report, data, shapes_graph), text_checked
 
 
-def _validate_in_store(kg, shapes_graph: Graph, corpus: Path | None) -> tuple[Graph, tuple, bool]:
+def _restore_literals(report: Graph, data: Graph) -> None:
+    """Put back, in the report's ``sh:value``s, the literals of ``data`` as written where the
+    Oxigraph copy held them in another form (``"44.0"^^xsd:decimal`` stored as ``"44"``); a stored
+    form that stands for two written ones is left as it is."""
+    import pyoxigraph as ox
+
+    from spinekg.store.oxigraph import altered_literals
+    from spinekg.store.terms import from_oxigraph, to_oxigraph
+
+    written = {to_oxigraph(o): o for o in set(data.objects()) if isinstance(o, Literal)}
+    back: dict = {}
+    for original, stored in altered_literals(t for t in written if isinstance(t, ox.Literal)):
+        key = from_oxigraph(stored)
+        back[key] = None if key in back else written[original]
+    value = URIRef(SH + "value")
+    for result, literal in list(report.subject_objects(value)):
+        if back.get(literal) is not None:
+            report.remove((result, value, literal))
+            report.add((result, value, back[literal]))
+
+
+def _validate_in_store(kg, shapes_graph: Graph, files: list, corpus: Path | None) -> tuple[Graph, tuple, bool]:
     """Validate ``kg.oxigraph`` in place: what :func:`_working_graph` would add (the ontology
     when missing, the document texts) goes to the scratch graph ``VALIDATION_GRAPH``, which is
     dropped again whatever happens. The rows are read while it is there (labels of the ontology)."""
     import pyoxigraph as ox
 
-    from spinekg.validation.sparql import validate_store
     from spinekg.store.terms import to_oxigraph
 
     store, scratch = kg.oxigraph, ox.NamedNode(VALIDATION_GRAPH)
@@ -528,7 +589,7 @@ def _validate_in_store(kg, shapes_graph: Graph, corpus: Path | None) -> tuple[Gr
         texts, text_checked = _document_texts(snapshots, with_text, corpus)
         added += [(snap, PROV.value, text) for snap, text in texts.items()]
         store.extend([ox.Quad(*(to_oxigraph(t) for t in triple), scratch) for triple in added])
-        report = validate_store(store, shapes_graph, union=True)
+        report = _run_sparql(store, shapes_graph, files, union=True)
         return report, _rows(report, kg.graph, shapes_graph), text_checked
     finally:
         store.remove_graph(scratch)
@@ -542,12 +603,15 @@ def _solutions(store, query: str) -> list[dict]:
     return [{name: from_oxigraph(solution[name]) for name in names} for solution in result]
 
 
-def _oxigraph_copy(graph: Graph):
-    """A new in-memory pyoxigraph store holding ``graph`` (blank nodes keep their ids), and the
-    literals Oxigraph stores in another form ("44.0"^^xsd:decimal as "44") mapped back to
-    theirs: the report then names values as the graph writes them, as pyshacl's does."""
-    import pyoxigraph as ox
-
+def _oxigraph_copy(graph: Graph, *, exact: bool = True):
+    """A new in-memory pyoxigraph store holding ``graph`` (blank nodes keep their ids); ``None``
+    when pyoxigraph is not installed or, with ``exact``, would store one of its literals in another
+    form (``"42"^^xsd:int`` as ``xsd:integer``, see :mod:`spinekg.store.oxigraph`)."""
+    try:
+        import pyoxigraph as ox
+    except ImportError:
+        return None
+    from spinekg.store.oxigraph import altered_literals
     from spinekg.store.terms import to_oxigraph
 
     terms: dict = {}
@@ -558,83 +622,9 @@ def _oxigraph_copy(graph: Graph):
             found = terms[term] = to_oxigraph(term)
         return found
 
+    quads = [ox.Quad(convert(s), convert(p), convert(o)) for s, p, o in graph]
+    if exact and altered_literals(t for t in terms.values() if isinstance(t, ox.Literal)):
+        return None
     store = ox.Store()
-    store.extend([ox.Quad(convert(s), convert(p), convert(o)) for s, p, o in graph])
-    literals = [t for t in terms if isinstance(t, Literal) and (t.language or t.datatype is not None)]  # may change
-    probe = ox.Store()
-    probe.extend([ox.Quad(ox.NamedNode(f"urn:spinekg:literal:{i}"), ox.NamedNode("urn:spinekg:is"), terms[lit])
-                  for i, lit in enumerate(literals)])
-    from spinekg.store.terms import from_oxigraph
-
-    originals = {}
-    for quad in probe:
-        original = literals[int(quad.subject.value.rsplit(":", 1)[1])]
-        stored = from_oxigraph(quad.object)
-        if stored != original:
-            originals.setdefault(stored, original)
-    return store, originals
-
-
-def _exact_quads(path: Path) -> list:
-    """The quads of an RDF file as Oxigraph's parser reads them: every literal as written
-    (rdflib turns "none"^^xsd:boolean into "false"); relative IRIs against the file's own."""
-    import pyoxigraph as ox
-
-    fmt = ox.RdfFormat.from_extension(path.suffix.lstrip("."))
-    try:
-        return list(ox.parse(path=str(path), format=fmt, base_iri=path.resolve().as_uri()))
-    except (SyntaxError, OSError) as err:
-        raise FormatError(f"{path}: not valid {fmt.name}: {str(err).splitlines()[0]}") from None
-
-
-def _exact_shapes(files: list[Path], parsed: Graph) -> Graph:
-    """The shapes files with every literal as written (``"1"^^xsd:boolean`` is not the term
-    ``true``), with the prefixes of ``parsed`` (the same files read by rdflib)."""
-    from rdflib import BNode
-
-    def term(t):
-        if isinstance(t, ox.NamedNode):
-            return URIRef(t.value)
-        if isinstance(t, ox.BlankNode):
-            return BNode(t.value)
-        if t.language:
-            return Literal(t.value, lang=t.language)
-        datatype = None if t.datatype.value == "http://www.w3.org/2001/XMLSchema#string" else URIRef(t.datatype.value)
-        return Literal(t.value, datatype=datatype, normalize=False)
-
-    import pyoxigraph as ox
-
-    graph = Graph()
-    for prefix, namespace in parsed.namespace_manager.namespaces():
-        graph.bind(prefix, namespace, override=True)
-    for path in files:
-        for quad in _exact_quads(path):
-            graph.add((term(quad.subject), term(quad.predicate), term(quad.object)))
-    return graph
-
-
-def _stored_forms(store, literals: list) -> dict:
-    """rdflib term of a literal as ``store`` holds it -> rdflib term of it as written, for those
-    Oxigraph stores in another form ("4.0"^^xsd:decimal as "4")."""
-    import pyoxigraph as ox
-
-    from spinekg.store.terms import from_oxigraph
-
-    literals = sorted({t for t in literals if isinstance(t, ox.Literal) and not t.language}, key=str)
-    probe = ox.Store()
-    probe.extend([ox.Quad(ox.NamedNode(f"urn:spinekg:literal:{i}"), ox.NamedNode("urn:spinekg:is"), lit)
-                  for i, lit in enumerate(literals)])
-    originals = {}
-    for quad in probe:
-        original = literals[int(quad.subject.value.rsplit(":", 1)[1])]
-        if quad.object != original:
-            originals.setdefault(from_oxigraph(quad.object), from_oxigraph(original))
-    return originals
-
-
-def _restore_literals(report: Graph, originals: dict) -> None:
-    """Report focus nodes and values in the graph's own literal forms (see :func:`_oxigraph_copy`)."""
-    for pred in (URIRef(SH + "focusNode"), URIRef(SH + "value")):
-        for result, value in list(report.subject_objects(pred)):
-            if value in originals:
-                report.set((result, pred, originals[value]))
+    store.extend(quads)
+    return store

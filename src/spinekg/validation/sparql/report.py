@@ -152,11 +152,6 @@ class GenericMessages:
 def _copy_from_store(store, node: BNode, target: Graph, union: bool, seen: set | None = None) -> None:
     """The triples describing a blank node of the data (and the blank nodes it points to);
     ``seen``: the blank nodes already copied into ``target``."""
-    import pyoxigraph
-
-    from spinekg.store.terms import from_oxigraph
-
-    graph = None if union else pyoxigraph.DefaultGraph()
     seen = set() if seen is None else seen
     todo = [node]
     while todo:
@@ -164,11 +159,24 @@ def _copy_from_store(store, node: BNode, target: Graph, union: bool, seen: set |
         if current in seen:
             continue
         seen.add(current)
-        for quad in store.quads_for_pattern(pyoxigraph.BlankNode(str(current)), None, None, graph):
-            obj = from_oxigraph(quad.object)
-            target.add((current, from_oxigraph(quad.predicate), obj))
+        for pred, obj in _triples_of(store, current, union):
+            target.add((current, pred, obj))
             if isinstance(obj, BNode):
                 todo.append(obj)
+
+
+def _triples_of(store, node: BNode, union: bool):
+    """(predicate, object) of the triples about ``node`` in a pyoxigraph store or a GraphStore."""
+    if hasattr(store, "triples_of"):
+        yield from store.triples_of(node)
+        return
+    import pyoxigraph
+
+    from spinekg.store.terms import from_oxigraph
+
+    graph = None if union else pyoxigraph.DefaultGraph()
+    for quad in store.quads_for_pattern(pyoxigraph.BlankNode(str(node)), None, None, graph):
+        yield from_oxigraph(quad.predicate), from_oxigraph(quad.object)
 
 
 def _copy_from_shapes(shapes: Graph, node, target: Graph, seen: set) -> None:

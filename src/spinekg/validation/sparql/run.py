@@ -9,6 +9,7 @@ from dataclasses import replace
 from typing import Iterator
 
 from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.term import Node
 
 from spinekg.core.errors import ShapesError
 from spinekg.validation.sparql.compiler import Compiler
@@ -70,6 +71,8 @@ class _Run:
     def _term(self, value):
         """An rdflib term for a pyoxigraph one (converted once: results repeat documents, claims)."""
         found = self._terms.get(value)
+        if found is None and isinstance(value, Node):  # from a GraphStore: already rdflib's
+            return value
         if found is None:
             from spinekg.store.terms import from_oxigraph
 
