@@ -10,6 +10,7 @@ Needs the ``oxigraph`` executable (the ``server`` extra, included in ``test``).
 
 from __future__ import annotations
 
+import json
 import os
 import queue
 import signal
@@ -498,3 +499,90 @@ def test_cli_endpoint_errors_are_one_line(served):
     assert unknown.returncode == 2 and "unknown treatment 'PRPX'" in one_line_error(unknown)
     closed = cli("query", "clinics", "--endpoint", f"http://127.0.0.1:{free_port()}/query")
     assert closed.returncode == 2 and "is the server running" in one_line_error(closed)
+
+
+# ------------------------------------------------------------------------------------------
+# the spinekg pages: the library's questions, each one click from the query editor
+# ------------------------------------------------------------------------------------------
+
+
+def _question_links(url: str) -> dict[str, str]:
+    """The landing page's links to the editor, by query name (read with lxml's HTML parser)."""
+    from lxml import html as lxml_html
+
+    with urllib.request.urlopen(url, timeout=10) as page:
+        assert page.status == 200 and page.headers["Content-Type"].startswith("text/html")
+        tree = lxml_html.fromstring(page.read())
+    return {a.get("data-query"): a.get("href") for a in tree.xpath("//a[@class='open']")}
+
+
+def test_the_landing_page_lists_every_library_question(served):
+    links = _question_links(served.ui_url)
+    assert set(links) == set(LIBRARY)
+    with urllib.request.urlopen(served.ui_url, timeout=10) as page:
+        text = page.read().decode("utf-8")
+    for name, spec in LIBRARY.items():
+        assert spec.question.replace("'", "&#x27;").replace('"', "&quot;") in text or spec.question in text, name
+        for param in spec.parameters:
+            assert f"<code>{param.name}</code>" in text
+    editor = urllib.request.urlopen(served.ui_url + "ui", timeout=10).read().decode("utf-8")
+    # the prefixes new tabs start with, as JSON that cannot close the script element (< is \\u003c)
+    assert "/yasgui.min.js" in editor and "PREFIX spk: \\u003chttps://w3id.org/spinekg/vocab#\\u003e" in editor
+    with urllib.request.urlopen(served.ui_url + "yasgui.min.js", timeout=10) as script:  # Oxigraph's own file
+        assert script.status == 200 and len(script.read()) > 100000
+
+
+def _sparql_json_rows(doc: dict) -> list[tuple]:
+    from spinekg.query.engines import term_from_json
+
+    columns = doc["head"]["vars"]
+    rows = [tuple(term_from_json(b[c]) if c in b else None for c in columns) for b in doc["results"]["bindings"]]
+    return sorted(rows, key=lambda t: ["" if v is None else v.n3() for v in t])
+
+
+def test_a_question_link_answers_what_spinekg_query_answers(served):
+    links = _question_links(served.ui_url)
+    remote = RemoteEngine(served.query_url)
+    plain = sorted(name for name, spec in LIBRARY.items() if not spec.parameters)
+    assert len(plain) >= 10
+    for name in plain:
+        text = urllib.parse.parse_qs(urllib.parse.urlsplit(links[name]).query)["query"][0]
+        assert text == LIBRARY[name].text
+        there = remote.select(text)
+        here = cli("query", name, "--format", "json")
+        assert here.returncode == 0, here.stderr
+        assert table(there) == _sparql_json_rows(json.loads(here.stdout)), name
+    # a question with parameters comes with its examples bound, and answers what the CLI does with them
+    spec = LIBRARY["mechanisms-of-treatment"]
+    text = urllib.parse.parse_qs(urllib.parse.urlsplit(links[spec.name]).query)["query"][0]
+    example = cli("query", spec.name, *[a for k, v in spec.examples.items() for a in ("--param", f"{k}={v}")],
+                  "--format", "json")
+    assert table(remote.select(text)) == _sparql_json_rows(json.loads(example.stdout)) != []
+
+
+def test_the_editor_opens_with_the_question(served):
+    """In a real browser: a question's link opens YASGUI with that query in the editor."""
+    import shutil
+
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    options = webdriver.ChromeOptions()
+    for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--window-size=1280,900"):
+        options.add_argument(arg)
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    if chromium:
+        options.binary_location = chromium
+    driver = webdriver.Chrome(service=Service(shutil.which("chromedriver")), options=options)
+    try:
+        driver.get(served.ui_url)
+        driver.find_element("css selector", "a[data-query='clinics']").click()
+        WebDriverWait(driver, 30).until(lambda d: d.execute_script(
+            "return typeof yasgui !== 'undefined' && !!yasgui.getTab()"))
+        shown = driver.execute_script("return yasgui.getTab().getQuery()")
+        endpoint = driver.execute_script("return yasgui.getTab().getEndpoint()")
+    finally:
+        driver.quit()
+    assert shown.strip() == LIBRARY["clinics"].text.strip()
+    assert endpoint == served.query_url

@@ -516,3 +516,97 @@ def test_custom_shapes_file(fixture_file, tmp_path):
     assert result.exit_code == 1
     rows = json.loads(result.stdout)["results"]
     assert len(rows) == 2 and {r["message"] for r in rows} == {"Add a comment."}
+
+
+# ------------------------------------------------------------------------------------------
+# The human reports on the shipped graph: grouped, each quote once, every result kept
+# ------------------------------------------------------------------------------------------
+
+
+def _quotes_of(result) -> set[tuple[str, str]]:
+    return {(ev.document, " ".join(ev.quote.split())) for row in result.rows for ev in row.evidence}
+
+
+def _shipped_names(kg) -> dict[str, str]:
+    return {doc.file: doc.name for doc in kg.documents()}
+
+
+@pytest.mark.slow
+def test_html_report_prints_each_quote_once_and_keeps_every_result(shipped, kg):
+    import html as htmllib
+
+    from lxml import html as lxml_html
+
+    page = render(shipped, "html", names=_shipped_names(kg))
+    quotes = _quotes_of(shipped)
+    assert len(quotes) > 30
+    for _, quote in quotes:  # the words once, however many results involve them
+        assert page.count(f"“{htmllib.escape(quote)}”") == 1, quote
+    tree = lxml_html.fromstring(page.encode("utf-8"))
+    expected = Counter(row.shape for row in shipped.rows)
+    sections = tree.xpath("//details[@data-shape]")
+    assert {d.get("data-shape"): len(d.xpath(".//li[@class='result']")) for d in sections} == dict(expected)
+    assert {d.get("data-shape"): int(d.get("data-count")) for d in sections} == dict(expected)
+    assert not any(d.get("open") is not None for d in sections)  # folded: the summary table first
+    table = {row.xpath("string(td[2]/code)"): int(row.xpath("string(td[3])"))
+             for row in tree.xpath("//table[@class='summary']/tbody/tr")}
+    assert sum(table.values()) == len(shipped.rows) and len(table) == len(expected)
+    # every numbered reference points at a quote printed above it
+    refs = tree.xpath("//a[@class='ref']/@href")
+    ids = set(tree.xpath("//blockquote/@id"))
+    assert refs and {r.lstrip("#") for r in refs} <= ids
+    assert "003 Divine Spine: Do Stem Cell Injections Work for Back Pain?" in page  # pages by name
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("fmt", ["text", "markdown"])
+def test_text_and_markdown_reports_print_each_quote_once(shipped, kg, fmt):
+    out = render(shipped, fmt, names=_shipped_names(kg))
+    for _, quote in _quotes_of(shipped):
+        shown = quote if fmt == "text" else render_markdown_text(quote)
+        assert out.count(shown) >= 1, quote
+        opened = '"' if fmt == "text" else "“"
+        assert out.count(opened + shown) == 1, quote
+    # every result keeps its own line: one per row (text: "- ", markdown: a bold item)
+    items = [line for line in out.splitlines() if line.lstrip().startswith(("- ", "- **")) and "[Q" not in line
+             and "**Q" not in line]
+    assert len(items) == len(shipped.rows)
+
+
+def render_markdown_text(text: str) -> str:
+    """``text`` as the Markdown report writes it: HTML-escaped, Markdown punctuation backslashed."""
+    import html as htmllib
+
+    out = htmllib.escape(text, quote=False)
+    for ch in "\\`*_[]|#":
+        out = out.replace(ch, "\\" + ch)
+    return " ".join(out.split())
+
+
+@pytest.mark.slow
+def test_html_report_is_short_in_a_browser(shipped, kg, tmp_path):
+    """Folded sections and each quote once: the page at 1280x900 is a fraction of the 15,600 px
+    the report was before (measured on the shipped graph)."""
+    import shutil
+
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    path = tmp_path / "report.html"
+    path.write_text(render(shipped, "html", names=_shipped_names(kg)), encoding="utf-8")
+    options = webdriver.ChromeOptions()
+    for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--window-size=1280,900"):
+        options.add_argument(arg)
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    if chromium:
+        options.binary_location = chromium
+    driver = webdriver.Chrome(service=Service(shutil.which("chromedriver")), options=options)
+    try:
+        driver.get(path.as_uri())
+        folded = driver.execute_script("return document.documentElement.scrollHeight")
+        driver.execute_script("document.querySelectorAll('details').forEach(d => d.open = true)")
+        unfolded = driver.execute_script("return document.documentElement.scrollHeight")
+    finally:
+        driver.quit()
+    assert folded < 2500, folded
+    assert folded < unfolded < 15600, unfolded

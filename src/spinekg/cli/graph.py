@@ -8,9 +8,10 @@ from pathlib import Path
 import click
 
 from spinekg.cli.options import corpus_dir, corpus_option, emit, open_graph, store_option
+from spinekg.cli.progress import on_terminal, phases
 from spinekg.core.files import atomic_output
 
-__all__ = ["register"]
+__all__ = ["register", "EXTENSIONS", "export_format", "corpus_keyword"]
 
 
 @click.command()
@@ -41,22 +42,35 @@ def build(corpus: Path | None, output: str | None, fmt: str | None, check: bool,
     corpus = corpus_dir(corpus)
     if corpus is None and (require_corpus or embed_text):
         raise CorpusError("no corpus directory: pass --corpus DIR or set SPINEKG_CORPUS")
-    result = compile_sources(ontology_dir or resource_dir("ontology"), data_dir or resource_dir("data"),
-                             corpus, embed_text=embed_text)
-    kg = KnowledgeGraph.from_build(result)
     spec = StoreSpec.parse(store)
     if output is None and spec.kind == "memory":
         output = "build/spinekg.ttl"
     if not check and output is not None:
         fmt = resolve_format(fmt) if fmt else format_for_path(output)
-        emit(kg.serialize(fmt), output)
-    if not check and spec.kind != "memory":
-        from spinekg.core.cache import source_key
-        from spinekg.kg import fill_store
+    steps = ["compile and check quotes" if corpus is not None else "compile"]
+    steps += ["write"] if not check and output is not None else []
+    steps += [f"store in {spec}"] if not check and spec.kind != "memory" else []
+    with phases("build", steps + ["count"]) as progress:
+        result = compile_sources(ontology_dir or resource_dir("ontology"), data_dir or resource_dir("data"),
+                                 corpus, embed_text=embed_text)
+        kg = KnowledgeGraph.from_build(result)
+        progress.step()
+        data = kg.serialize(fmt) if not check and output is not None else None
+        if data is not None and output != "-":
+            emit(data, output)
+        if data is not None:
+            progress.step()
+        if not check and spec.kind != "memory":
+            from spinekg.core.cache import source_key
+            from spinekg.kg import fill_store
 
-        shipped = ontology_dir is None and data_dir is None and not embed_text
-        key = source_key(ontology_dir or resource_dir("ontology"), data_dir or resource_dir("data"))
-        fill_store(spec, {"source": "shipped" if shipped else "build", "key": key}, kg)
+            shipped = ontology_dir is None and data_dir is None and not embed_text
+            key = source_key(ontology_dir or resource_dir("ontology"), data_dir or resource_dir("data"))
+            fill_store(spec, {"source": "shipped" if shipped else "build", "key": key}, kg)
+            progress.step()
+        summary = kg.stats().to_text()
+    if data is not None and output == "-":  # after the progress line is gone
+        emit(data, output)
     report = kg.report
     stream_err = output == "-"
     click.echo(report.summary(), err=stream_err)
@@ -75,7 +89,7 @@ def build(corpus: Path | None, output: str | None, fmt: str | None, check: bool,
         if spec.kind != "memory":
             wrote.append(f"stored {len(kg)} triples in {spec}")
         click.echo("; ".join(wrote), err=stream_err)
-    click.echo(kg.stats().to_text(), err=stream_err)
+    click.echo(summary, err=stream_err)
 
 
 @click.command()
@@ -93,56 +107,155 @@ def stats(graph_file: Path | None, fmt: str, store: str) -> None:
         click.echo(result.to_text())
 
 
+#: what the extension of -o says about the export format ('.json' is refused: JSON-LD or Cytoscape.js?)
+EXTENSIONS = {".ttl": "turtle", ".trig": "trig", ".nq": "nquads", ".nt": "nt", ".jsonld": "json-ld",
+              ".rdf": "xml", ".owl": "xml", ".xml": "xml", ".graphml": "graphml", ".gexf": "gexf",
+              ".cyjs": "cytoscape", ".dot": "dot", ".gv": "dot", ".svg": "svg", ".png": "png", ".mmd": "mermaid",
+              ".html": "html", ".htm": "html"}
+_SYNONYMS = ({"xml", "pretty-xml"}, {"nt", "nt11"})
+
+
+def _same_format(chosen: str, implied: str) -> bool:
+    from spinekg.export import FORMATS
+
+    if chosen == implied:
+        return True
+    if chosen in FORMATS or implied in FORMATS:
+        return False
+    if any(chosen in family and implied in family for family in _SYNONYMS):
+        return True
+    from rdflib import plugin
+    from rdflib.serializer import Serializer
+
+    return plugin.get(chosen, Serializer) is plugin.get(implied, Serializer)  # 'ttl' and 'turtle'
+
+
+def export_format(fmt: str | None, output: str) -> str:
+    """The format to export: ``--format`` (checked against the extension of ``output``), else the
+    one the extension names; ``-o -`` without ``--format`` is Turtle."""
+    from spinekg.core.errors import ParameterError, UnknownNameError
+    from spinekg.core.rdfio import resolve_format
+    from spinekg.export import FORMATS
+
+    suffix = "" if output == "-" else Path(output).suffix.lower()
+    implied = EXTENSIONS.get(suffix)
+    if fmt is None:
+        if output == "-":
+            return "turtle"
+        if implied is not None:
+            return implied
+        if suffix == ".json":
+            raise ParameterError(f"{output}: a .json file may be JSON-LD or Cytoscape.js: give --format jsonld or "
+                                 "--format cytoscape (or name it .jsonld or .cyjs)")
+        known = " ".join(sorted(EXTENSIONS))
+        raise ParameterError(f"{output}: cannot tell the format from the extension {suffix or '(none)'!r}: give "
+                             f"--format, or one of the extensions {known} (neo4j writes a folder: --format neo4j)")
+    if fmt in FORMATS:
+        chosen = fmt
+    else:
+        try:
+            chosen = resolve_format(fmt)
+        except UnknownNameError as err:
+            raise UnknownNameError(f"{err}; visualizer formats: {', '.join(FORMATS)}") from None
+    if implied is not None and not _same_format(chosen, implied):
+        raise ParameterError(f"--format {fmt} contradicts the output file {output} ({suffix} is {implied}): "
+                             "drop --format or change the file name")
+    return chosen
+
+
+def corpus_keyword(function, fmt: str, corpus: Path | None) -> dict:
+    """``{"corpus": corpus}`` for an html exporter that takes it (the explorer shows page texts)."""
+    if fmt != "html" or corpus is None:
+        return {}
+    import inspect
+
+    try:
+        parameters = inspect.signature(function).parameters
+    except (TypeError, ValueError):
+        return {}
+    return {"corpus": corpus} if "corpus" in parameters else {}
+
+
 @click.command()
-@click.option("-f", "--format", "fmt", default="turtle", show_default=True,
-              help="RDF syntax (turtle, trig, nquads, nt, jsonld, xml: any rdflib serializer) or a "
-                   "visualizer format (graphml, gexf, cytoscape, dot, svg, png, mermaid, neo4j, html).")
-@click.option("-o", "--output", required=True, help="Output file, or '-' for stdout.")
+@click.option("-f", "--format", "fmt", default=None,
+              help="RDF syntax (turtle, trig, nquads, nt, jsonld, xml: any rdflib serializer) or a visualizer "
+                   "format (graphml, gexf, cytoscape, dot, svg, png, mermaid, neo4j, html). Default: from the "
+                   "extension of -o (.ttl .trig .nq .nt .jsonld .rdf/.owl/.xml .graphml .gexf .cyjs .dot/.gv .svg "
+                   ".png .mmd .html/.htm); turtle for '-o -'.")
+@click.option("-o", "--output", required=True, help="Output file, or '-' for stdout (a folder for neo4j).")
 @click.option("-i", "--input", "graph_file", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Export this graph file instead of the shipped graph.")
 @click.option("--around", default=None, metavar="ENTITY", help="Only the entities within --depth edges of this one.")
 @click.option("--depth", default=2, show_default=True, type=click.IntRange(min=0), help="Hops for --around.")
 @click.option("--document", default=None, metavar="DOC", help="Only this document's claims (file name, number, title).")
 @click.option("--category", default=None, help="Only entities of this upper category (e.g. treatment).")
+@click.option("--corpus", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="html: folder of the page texts the explorer shows (default: $SPINEKG_CORPUS).")
 @store_option
-def export(fmt: str, output: str, graph_file: Path | None, around: str | None, depth: int, document: str | None,
-           category: str | None, store: str) -> None:
+def export(fmt: str | None, output: str, graph_file: Path | None, around: str | None, depth: int,
+           document: str | None, category: str | None, corpus: Path | None, store: str) -> None:
     """Write the complete graph in an RDF syntax, or its entities and claim-annotated edges for a
     visualizer (graphml, gexf, cytoscape, dot, svg, png, mermaid, neo4j, html), deterministically.
 
-    --around/--depth, --document and --category export a part of the graph."""
+    The format comes from the extension of -o (or --format; a contradiction is refused).
+    --around/--depth, --document and --category export a part of the graph.
+    """
     from spinekg.export import FORMATS, exporter
-    from spinekg.core.rdfio import resolve_format
 
-    kg = open_graph(graph_file, store=store)
-    if around is not None or document is not None or category is not None:
-        kg = kg.subgraph(around, depth, document=document, category=category)
-    if fmt in FORMATS:
-        module = exporter(fmt)
-        if getattr(module, "MULTIFILE", False):  # a folder of files
-            from spinekg.core.errors import SpinekgError
+    fmt = export_format(fmt, output)
+    module = exporter(fmt) if fmt in FORMATS else None
+    multifile = module is not None and getattr(module, "MULTIFILE", False)  # a folder of files
+    if multifile and output == "-":
+        from spinekg.core.errors import ParameterError
 
-            if output == "-":
-                raise SpinekgError(f"the {fmt} export writes a folder of files: give -o FOLDER")
-            getattr(module, f"write_{fmt}")(kg, output)
-            click.echo(f"wrote {', '.join(sorted(getattr(module, f'to_{fmt}')(kg)))} into {output}", err=True)
+        raise ParameterError(f"the {fmt} export writes a folder of files: give -o FOLDER")
+    part = around is not None or document is not None or category is not None
+    steps = ["read graph"] + (["select"] if part else []) + [f"write {fmt}"]
+    # RDF to a terminal's stdout is written as it is made: no progress line in the middle of it
+    with phases("export", steps, enabled=output != "-" or not on_terminal(sys.stdout)) as progress:
+        kg = open_graph(graph_file, store=store)
+        progress.step()
+        if part:
+            kg = kg.subgraph(around, depth, document=document, category=category)
+            progress.step()
+        if module is not None:
+            to_bytes = getattr(module, f"to_{fmt}")
+            extra = corpus_keyword(to_bytes, fmt, corpus_dir(corpus))
+            if multifile:
+                getattr(module, f"write_{fmt}")(kg, output, **extra)
+                click.echo(f"wrote {', '.join(sorted(to_bytes(kg, **extra)))} into {output}", err=True)
+            else:
+                emit(to_bytes(kg, **extra), output)
             return
-        emit(getattr(module, f"to_{fmt}")(kg), output)
-        return
-    from spinekg.core.errors import UnknownNameError
+        from spinekg.core.rdfio import write_rdf
 
+        if output == "-":
+            write_rdf(kg, fmt, sys.stdout.buffer)
+            sys.stdout.buffer.flush()
+        else:
+            with atomic_output(output) as handle:  # N-Quads and N-Triples stream through it
+                write_rdf(kg, fmt, handle, beside=output)
+
+
+def _titled(document: str, corpus: Path | None) -> Path | None:
+    """The corpus file of the graph's document titled (or otherwise named) ``document``, if any."""
+    from spinekg.core.errors import AmbiguousNameError, CorpusError, UnknownNameError
+    from spinekg.query.library import EntityIndex
+
+    if corpus is None:
+        return None
+    kg = open_graph(None)
     try:
-        fmt = resolve_format(fmt)
-    except UnknownNameError as err:
-        raise UnknownNameError(f"{err}; visualizer formats: {', '.join(FORMATS)}") from None
-    from spinekg.core.rdfio import write_rdf
-
-    if output == "-":
-        write_rdf(kg, fmt, sys.stdout.buffer)
-        sys.stdout.buffer.flush()
-    else:
-        with atomic_output(output) as handle:  # N-Quads and N-Triples stream through it
-            write_rdf(kg, fmt, handle, beside=output)
+        iri = EntityIndex(kg.engine).document(document)
+    except (UnknownNameError, AmbiguousNameError):
+        return None
+    file = next((doc.file for doc in kg.documents() if doc.iri == iri), None)
+    if file is None:
+        return None
+    path = Path(corpus) / f"{file}.txt"
+    if not path.is_file():
+        raise CorpusError(f"{document}: is the graph's document {file}, whose text {path} is not in the corpus")
+    return path
 
 
 @click.command()
@@ -150,10 +263,19 @@ def export(fmt: str, output: str, graph_file: Path | None, around: str | None, d
 @click.argument("quote")
 @corpus_option
 def locate(document: str, quote: str, corpus: Path | None) -> None:
-    """Print the offsets of QUOTE in DOCUMENT (a corpus file name or a path to a .txt file)."""
-    from spinekg.model.grounding import locate_quote
+    """Print the offsets of QUOTE in DOCUMENT: a corpus file name (with or without .txt), its number
+    (003), its title, or a path to a .txt file."""
+    from spinekg.core.errors import CorpusError
+    from spinekg.model.grounding import find_document, locate_quote
 
-    for start, end in locate_quote(document, quote, corpus_dir(corpus)):
+    corpus = corpus_dir(corpus)
+    try:
+        path = find_document(document, corpus)
+    except CorpusError as err:
+        path = _titled(document, corpus)
+        if path is None:
+            raise err
+    for start, end in locate_quote(path, quote, corpus):
         click.echo(f"start: {start}\nend: {end}")
 
 

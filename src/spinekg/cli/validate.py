@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from spinekg.cli.options import corpus_dir, corpus_option, emit, open_graph, store_option
+from spinekg.cli.progress import phases
 
 __all__ = ["register"]
 
@@ -42,15 +43,28 @@ def validate(graph_files: tuple[Path, ...], shapes: tuple[Path, ...], fmt: str, 
 
             raise ParameterError("several graph files are merged in memory: give one file with --store "
                                  f"{store}, or merge them first (spinekg export)")
-        kg = _mergedopen_graph(graph_files)
-    else:
-        kg = open_graph(graph_files[0] if graph_files else None, None if graph_files else corpus, store)
-    result = kg.validate(list(shapes) or None, corpus=corpus, engine=engine)
-    emit(render(result, fmt).encode("utf-8"), output)
+    which = engine or ("sparql" if _oxigraph(store) else "pyshacl")
+    with phases("validate", ["read graph", f"check shapes ({which})", f"write {fmt} report"]) as progress:
+        if len(graph_files) > 1:
+            kg = _mergedopen_graph(graph_files)
+        else:
+            kg = open_graph(graph_files[0] if graph_files else None, None if graph_files else corpus, store)
+        progress.step()
+        result = kg.validate(list(shapes) or None, corpus=corpus, engine=engine)
+        progress.step()
+        names = {doc.file: doc.name for doc in kg.documents()} if fmt in ("text", "markdown", "html") else None
+        report = render(result, fmt, names=names).encode("utf-8")
+    emit(report, output)  # after the progress line is gone
     if output != "-":
         click.echo(f"{result.summary()}; report written to {output}", err=True)
     if result.fails(fail_on):
         click.get_current_context().exit(1)
+
+
+def _oxigraph(store: str) -> bool:
+    from spinekg.store.oxigraph import StoreSpec
+
+    return StoreSpec.parse(store).kind != "memory"
 
 
 def _mergedopen_graph(paths: tuple[Path, ...]):

@@ -11,8 +11,9 @@
   endpoint (``PUT`` replaces a graph, ``POST`` adds to it; ``?graph=IRI`` or ``?default``).
 * :class:`Server` (and :func:`serve`) runs the `Oxigraph <https://github.com/oxigraph/oxigraph>`_
   server (the ``oxigraph`` executable of the PyPI package ``oxigraph``, the ``server`` extra) on a
-  read-only copy of a graph: ``/query`` is the SPARQL endpoint, ``/`` a query page; updates and
-  Graph Store writes are refused by the server itself.
+  read-only copy of a graph: ``/query`` is the SPARQL endpoint, ``/`` a query page (or pages of
+  the caller's, ``pages=``, with Oxigraph's own files behind them); updates and Graph Store writes
+  are refused by the server itself.
 
 Errors: an endpoint that cannot be reached, or that fails a request, raises
 :class:`~spinekg.core.errors.EndpointError` (one line: the URL, what happened, a hint); a query the
@@ -36,6 +37,7 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Mapping
 
@@ -401,15 +403,20 @@ class Server:
             RemoteEngine(server.query_url).select("ASK { ?s ?p ?o }")
 
     Everything is loaded into the default graph, so the queries that run on ``kg.graph`` run
-    unchanged. ``port=0`` picks a free port. With ``location`` the store is built in that folder
+    unchanged. ``pages`` maps paths (``/``, ``/ui``) to HTML documents served there instead of
+    the Oxigraph server's (a small proxy between the front and the Oxigraph server answers
+    them and passes everything else on). ``port=0`` picks a free port. With ``location`` the store is built in that folder
     (which must be new or empty) and kept after :meth:`stop`. If the Python process is killed
     without a chance to clean up (SIGKILL), the server process outlives it.
     """
 
     def __init__(self, graph: Graph, host: str = "127.0.0.1", port: int = 7878, *,
                  location: str | Path | None = None, startup_timeout: float = 30, timeout: float = 60,
-                 allow_service: bool = False):
+                 allow_service: bool = False, pages: Mapping[str, bytes] | None = None):
         self.graph = graph
+        #: HTML pages served at these paths (e.g. ``/``) in front of the Oxigraph server's own
+        self.pages = dict(pages or {})
+        self._pages_server = None
         self.host = host
         self.port = port
         self.location = Path(location) if location is not None else None
@@ -492,6 +499,9 @@ class Server:
                     stdin=subprocess.DEVNULL, stdout=handle, stderr=subprocess.STDOUT,
                     start_new_session=True)
             self._wait_ready(log, f"http://127.0.0.1:{backend}/query")
+            if self.pages:
+                self._pages_server = _PagesServer(self.pages, backend, self.timeout + 5)
+                backend = self._pages_server.port
             from spinekg.query.gateway import Gateway
 
             try:
@@ -542,6 +552,9 @@ class Server:
         gateway, self.gateway = self.gateway, None
         if gateway is not None:
             gateway.stop()
+        pages, self._pages_server = self._pages_server, None
+        if pages is not None:
+            pages.stop()
         process, self.process = self.process, None
         if process is not None and process.poll() is None:
             process.terminate()
@@ -555,7 +568,86 @@ class Server:
             self.tempdir = None
 
 
-def serve(graph: Graph, host: str = "127.0.0.1", port: int = 7878, *,
-          location: str | Path | None = None, timeout: float = 60, allow_service: bool = False) -> Server:
+def serve(graph: Graph, host: str = "127.0.0.1", port: int = 7878, *, location: str | Path | None = None,
+          timeout: float = 60, allow_service: bool = False, pages: Mapping[str, bytes] | None = None) -> Server:
     """Start a read-only Oxigraph server on ``graph``; a running :class:`Server` (stop it, or use ``with``)."""
-    return Server(graph, host, port, location=location, timeout=timeout, allow_service=allow_service).start()
+    return Server(graph, host, port, location=location, timeout=timeout, allow_service=allow_service,
+                  pages=pages).start()
+
+
+class _PagesHandler(BaseHTTPRequestHandler):
+    """Answers GET and HEAD of the pages' paths; passes every other request on to the Oxigraph
+    server, streaming its answer back (the front before it has made the checks)."""
+
+    server_version = "spinekg"
+
+    def log_message(self, format, *args):  # quiet: the CLI prints what matters
+        pass
+
+    def do_GET(self):
+        page = self.server.pages.get(urllib.parse.urlsplit(self.path).path)
+        if page is None:
+            return self._forward(None)
+        self.send_response(200)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(page)))
+        self.send_header("Cache-Control", "no-cache")
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(page)
+
+    do_HEAD = do_GET
+
+    def do_POST(self):
+        length = self.headers.get("Content-Length")
+        self._forward(self.rfile.read(int(length)) if length and length.isdigit() else b"")
+
+    def _forward(self, body: bytes | None) -> None:
+        connection = http.client.HTTPConnection("127.0.0.1", self.server.backend, timeout=self.server.backend_timeout)
+        headers = {name: value for name, value in self.headers.items()
+                   if name.lower() in ("accept", "content-type", "if-none-match", "if-modified-since")}
+        try:
+            try:
+                connection.request(self.command, self.path, body=body, headers=headers)
+                response = connection.getresponse()
+            except (OSError, http.client.HTTPException) as err:
+                self.send_error(502, f"the SPARQL server did not answer: {err}")
+                return
+            self.send_response(response.status)
+            for name, value in response.getheaders():
+                if name.lower() not in ("connection", "keep-alive", "transfer-encoding", "server", "date"):
+                    self.send_header(name, value)
+            self.end_headers()  # HTTP/1.0: the answer ends with the connection
+            while self.command != "HEAD":
+                try:
+                    chunk = response.read1(1 << 16)
+                except (OSError, http.client.HTTPException):
+                    break
+                if not chunk:
+                    break
+                try:
+                    self.wfile.write(chunk)
+                except OSError:
+                    break  # the client has gone
+        finally:
+            connection.close()
+
+
+class _PagesServer:
+    """:class:`_PagesHandler` on a private loopback port, in a thread."""
+
+    def __init__(self, pages: Mapping[str, bytes], backend: int, timeout: float):
+        import threading
+        from http.server import ThreadingHTTPServer
+
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), _PagesHandler)
+        self.httpd.daemon_threads = True
+        self.httpd.pages, self.httpd.backend, self.httpd.backend_timeout = dict(pages), backend, timeout
+        self.port = self.httpd.server_address[1]
+        self.thread = threading.Thread(target=self.httpd.serve_forever, name="spinekg-pages", daemon=True)
+        self.thread.start()
+
+    def stop(self) -> None:
+        self.httpd.shutdown()
+        self.thread.join(5)
+        self.httpd.server_close()
