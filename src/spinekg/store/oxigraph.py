@@ -339,6 +339,16 @@ def _objects(path: Path, fmt: str, native: str):
             yield quad.object
     except SyntaxError as err:
         raise FormatError(f"{path}: not valid {fmt}: {str(err).splitlines()[0]}") from None
+    except MemoryError as err:
+        raise _too_long(err, path, fmt) from None
+
+
+def _too_long(err: MemoryError, path: Path, fmt: str) -> Exception:
+    """Oxigraph's parser holds one token (a literal, an IRI) in a bounded buffer: past it, one line."""
+    if "buffer maximal size" not in str(err):
+        return err
+    return FormatError(f"{path}: not valid {fmt}: a literal or IRI longer than Oxigraph's parser takes "
+                       f"({str(err).splitlines()[0]}); shorten it")
 
 
 def fill_from_file(store, path: Path, fmt: str, *, checked: bool = False) -> None:
@@ -370,12 +380,11 @@ def fill_from_file(store, path: Path, fmt: str, *, checked: bool = False) -> Non
     except SyntaxError as err:
         store.clear()
         raise FormatError(f"{path}: not valid {fmt}: {str(err).splitlines()[0]}") from None
-    except MemoryError as err:  # Oxigraph's parser holds one token (a literal, an IRI) in a bounded buffer
+    except MemoryError as err:
         if "buffer maximal size" not in str(err):
             raise
         store.clear()
-        raise FormatError(f"{path}: not valid {fmt}: a literal or IRI longer than Oxigraph's parser takes "
-                          f"({str(err).splitlines()[0]}); shorten it") from None
+        raise _too_long(err, path, fmt) from None
 
 
 # -- what fills a store, and when it is refilled ---------------------------------------------------
