@@ -1,82 +1,245 @@
-"""One self-contained HTML page of the entities view: works offline, no CDN, no network.
+"""The evidence explorer: one self-contained, offline HTML page of the graph and its claims.
 
-The layout is computed once, in Python, by networkx (``spring_layout`` with a fixed seed), so the
-page opens settled (no endless physics) and is the same every time. The page draws the graph as
-SVG with a little plain JavaScript: nodes coloured by category; pan (drag) and zoom (wheel);
-search by label or synonym; filters by document, category and modality; clicking a node or an
-edge lists its claims with their quotes, documents and qualifiers.
+The page has five views: **Graph** (the entities view drawn by `vis-network
+<https://visjs.github.io/vis-network/docs/network/>`_, which the ``pyvis`` package ships: its
+``vis-network.min.js`` and CSS are read from the installed package at export time and embedded,
+never copied into this repository; ``pip install 'spinekg[html]'``), **Page** (a page's text with
+every claim's span highlighted by stance, or its quotes in page order when no text is at hand),
+**Matrix** (treatments against pathologies, each cell listing the pages and their stances),
+**Conflicts** (the findings of ``kg.conflicts()``) and **Charts** (claims per page, treatment and
+stance; conflicts per page). The script is :file:`explorer.js` beside this module, the style
+:file:`explorer.css`.
 
-Safety: the data travels as JSON inside ``<script type="application/json">`` with ``<``, ``>``
-and ``&`` written as ``\\u003c``-style escapes, and the script only ever puts text into the page
-with ``textContent``, so a label such as ``<script>`` is shown, never run.
+The layout is vis-network's physics (ForceAtlas2 with overlap avoidance, a fixed random seed and a
+capped number of stabilization iterations), switched off once it has settled; then the labels that
+fit are sized to be legible at the default zoom and the others appear on hover or zoom.
+
+Page texts come from ``corpus`` (a folder of ``NNN_hash.txt`` files, each checked against the
+SHA-256 the graph records) or from the graph itself (``spinekg build --embed-text``). Texts are cut
+into segments here, in Python, so offsets (code points) never have to be converted in the browser.
+
+Safety: the data travels as JSON inside ``<script type="application/json">`` with ``<``, ``>`` and
+``&`` written as ``\\u003c``-style escapes; the script puts text into the page only with
+``textContent`` (vis-network draws labels on a canvas), so a label such as ``<script>`` is shown,
+never run; a Content-Security-Policy allows inline script and style only, no network.
+The same graph always gives the same bytes.
 """
 
 from __future__ import annotations
 
+import hashlib
 import html
 import json
+import re
+from bisect import bisect_left
 from collections import defaultdict
+from importlib import resources
 from pathlib import Path
 
+from rdflib import Literal
+
+from spinekg.core.errors import CorpusError, SpinekgError
 from spinekg.core.files import write_atomic
 from spinekg.export.flat import CATEGORY_COLOURS, colour, safe_json_text
 
-__all__ = ["to_html", "write_html", "page_data"]
+__all__ = ["to_html", "write_html", "page_data", "render", "vis_network_assets", "STANCES"]
+
+DEFAULT_TITLE = "spinekg: claims about regenerative treatments for neck and back pain"
+#: how a claim stands, strongest first (a negated, attributed claim is shown as negated)
+STANCES = ("negated", "attributed", "hedged", "asserted")
+_TREATMENT, _PATHOLOGY = "treatment", "pathology"
+_VIS_DIR = "lib/vis-9.1.2"
 
 
-def page_data(kg) -> dict:
-    """What the page shows: nodes with positions, edges with their claims, documents, categories."""
-    import networkx as nx
-
-    from spinekg.core.namespaces import BIOLINK, OA, PROV, RDF, SPK
-    from spinekg.core.terms import curie
-    from spinekg.core.terms import label_of
-
-    view = kg.to_networkx("entities")
-    g = kg.graph
-    simple = nx.Graph()
-    simple.add_nodes_from(sorted(view.nodes, key=str))
-    simple.add_edges_from(sorted(((str(s), str(o)) for s, o in view.edges()), key=str))
-    simple = nx.relabel_nodes(simple, {n: str(n) for n in simple.nodes})
+def vis_network_assets() -> tuple[str, str]:
+    """vis-network's script and style sheet, read from the installed ``pyvis`` package."""
     try:
-        positions = nx.spring_layout(simple, seed=7, iterations=80) if len(simple) else {}
-    except ImportError as err:
-        from spinekg.core.errors import SpinekgError
+        root = resources.files("pyvis")
+    except ModuleNotFoundError as err:
+        raise SpinekgError("the html export embeds vis-network, which the pyvis package ships, and pyvis is "
+                           "not installed: pip install 'spinekg[html]'") from err
+    folder = root.joinpath(*_VIS_DIR.split("/"))
+    try:
+        return (folder.joinpath("vis-network.min.js").read_text(encoding="utf-8"),
+                folder.joinpath("vis-network.css").read_text(encoding="utf-8"))
+    except FileNotFoundError as err:
+        raise SpinekgError(f"pyvis is installed but has no {_VIS_DIR}/vis-network.min.js (a different pyvis "
+                           "release?): pip install 'spinekg[html]' (pyvis 0.3.2)") from err
 
-        raise SpinekgError(f"the html export lays the graph out with networkx, which needs {err.name} here "
-                           "(numpy, and scipy above 500 nodes): pip install 'spinekg[html]'") from err
-    claims_by_edge = defaultdict(list)
-    documents = {}
-    for claim in sorted(g.subjects(RDF.type, SPK.Claim)):
-        key = (g.value(claim, RDF.subject), g.value(claim, RDF.predicate), g.value(claim, RDF.object))
-        doc = g.value(claim, SPK.statedIn)
-        name = str(g.value(doc, SPK.fileName) or doc)
-        documents[name] = label_of(g, doc)
-        start = end = None
-        for selector in g.objects(g.value(claim, PROV.wasDerivedFrom), OA.hasSelector):
-            start = g.value(selector, OA.start) if start is None else start
-            end = g.value(selector, OA.end) if end is None else end
-        claims_by_edge[key].append({
-            "document": name, "quote": str(g.value(claim, BIOLINK.supporting_text)),
-            "modality": label_of(g, g.value(claim, SPK.modality)),
-            "negated": bool(g.value(claim, BIOLINK.negated).toPython()),
-            "kind": ("recommendation" if (claim, RDF.type, SPK.RecommendationClaim) in g
-                     else "evidence" if (claim, RDF.type, SPK.EvidenceClaim) in g else "assertion"),
-            "direction": label_of(g, g.value(claim, SPK.evidenceDirection)) if (claim, SPK.evidenceDirection, None) in g else None,
-            "start": int(start) if start is not None else None, "end": int(end) if end is not None else None})
+
+def _stance(negated: bool, attributed: bool, hedged: bool) -> str:
+    return "negated" if negated else "attributed" if attributed else "hedged" if hedged else "asserted"
+
+
+def _name(term) -> str:
+    from spinekg.core.terms import curie
+
+    return str(term) if isinstance(term, Literal) else curie(term)
+
+
+def _claims(kg, names: dict[str, str]) -> tuple[list[dict], dict[str, int]]:
+    """Every claim once (library question ``claim-details``), in (document, start, claim) order."""
+    from spinekg.core.terms import curie, label_of
+
+    g = kg.graph
+    labels: dict = {}
+
+    def label(term) -> str:
+        if term not in labels:
+            labels[term] = str(term) if isinstance(term, Literal) else label_of(g, term)
+        return labels[term]
+
+    grouped: dict[str, dict] = {}
+    for row in kg.query("claim-details"):
+        key = str(row["claim"])
+        claim = grouped.get(key)
+        if claim is None:
+            doc = str(row["document"])
+            negated = bool(row["negated"].toPython())
+            hedged = str(row["modality"]).endswith("#Hedged")
+            claim = grouped[key] = {
+                "iri": key, "document": names.get(doc, doc), "quote": str(row["quote"]),
+                "s": _name(row["subject"]), "p": curie(row["predicate"]), "o": _name(row["object"]),
+                "subject": label(row["subject"]), "predicate": label(row["predicate"]), "object": label(row["object"]),
+                "kind": str(row["kind"]), "modality": label(row["modality"]), "negated": negated,
+                "direction": label(row["direction"]) if row["direction"] is not None else None,
+                "source": label(row["source"]) if row["source"] is not None else None,
+                "cue": str(row["attribution"]) if row["attribution"] is not None else None,
+                "spans": set(), "_terms": (row["subject"], row["predicate"], row["object"])}
+            claim["stance"] = _stance(negated, row["source"] is not None, hedged)
+        if row["start"] is not None and row["end"] is not None:
+            claim["spans"].add((int(row["start"]), int(row["end"])))
+    ordered = sorted(grouped.values(), key=lambda c: (c["document"], min(c["spans"], default=(-1, -1)), c["iri"]))
+    for claim in ordered:
+        claim["spans"] = sorted(claim["spans"])
+        claim["start"] = claim["spans"][0][0] if claim["spans"] else None
+    return ordered, {c["iri"]: i for i, c in enumerate(ordered)}
+
+
+def _texts(kg, docs, corpus: str | Path | None) -> dict[str, str]:
+    """Each page's text by file name: from ``corpus`` (checked against the graph's SHA-256), else
+    embedded in the graph (``prov:value`` on the current snapshot); pages without text are left out."""
+    found: dict[str, str] = {}
+    rows = kg.sparql("""PREFIX spk: <https://w3id.org/spinekg/vocab#>
+        PREFIX prov: <http://www.w3.org/ns/prov#>
+        SELECT ?file ?sha ?text WHERE {
+          ?doc spk:fileName ?file ; spk:sha256 ?sha .
+          OPTIONAL { ?doc spk:hasSnapshot ?snap . ?snap spk:sha256 ?sha ; prov:value ?text . }
+        } ORDER BY ?file""")
+    hashes = {}
+    for row in rows:
+        hashes[str(row["file"])] = str(row["sha"])
+        if row["text"] is not None:
+            found[str(row["file"])] = str(row["text"])
+    if corpus is not None:
+        folder = Path(corpus)
+        if not folder.is_dir():
+            raise CorpusError(f"{folder}: corpus directory not found; pass the folder of the page texts (NNN_hash.txt)")
+        for doc in docs:
+            path = folder / f"{doc.file}.txt"
+            if not path.is_file():
+                continue
+            raw = path.read_bytes()
+            digest = hashlib.sha256(raw).hexdigest()
+            if doc.file in hashes and digest != hashes[doc.file]:
+                raise CorpusError(f"{path}: sha256 {digest[:16]}... differs from the {hashes[doc.file][:16]}... the "
+                                  "graph records: the page text changed; pass the corpus the graph was built from")
+            try:
+                found[doc.file] = raw.decode("utf-8")
+            except UnicodeDecodeError as err:
+                raise CorpusError(f"{path}: not UTF-8 text ({err.reason} at byte {err.start})") from err
+    return found
+
+
+def _segments(text: str, claims: list[tuple[int, list[tuple[int, int]]]]) -> list[list]:
+    """``text`` cut at every span boundary: ``[piece, [claim indices covering it]]``, in order."""
+    bounds = {0, len(text)}
+    for _, spans in claims:
+        for start, end in spans:
+            if 0 <= start < end <= len(text):
+                bounds.update((start, end))
+    cuts = sorted(bounds)
+    covering: dict[int, list[int]] = defaultdict(list)
+    for index, spans in claims:
+        for start, end in spans:
+            if 0 <= start < end <= len(text):
+                for i in range(bisect_left(cuts, start), bisect_left(cuts, end)):
+                    covering[i].append(index)
+    return [[text[a:b], sorted(set(covering.get(i, [])))] for i, (a, b) in enumerate(zip(cuts, cuts[1:])) if b > a]
+
+
+def page_data(kg, corpus: str | Path | None = None) -> dict:
+    """What the explorer shows: entities and edges (claims by index), pages (text segments or
+    quotes), every claim, the treatment x pathology matrix and the conflicts."""
+    from spinekg.core.terms import curie, label_of
+
+    docs = kg.documents()
+    names = {}
+    for doc in docs:
+        names[str(doc.iri)] = names[doc.file] = doc.name
+    texts = _texts(kg, docs, corpus)  # a wrong corpus fails before any other work
+    claims, index = _claims(kg, names)
+    view = kg.to_networkx("entities", denied=True)
+    g = kg.graph
+    by_relation: dict[tuple, list[int]] = defaultdict(list)
+    for i, claim in enumerate(claims):
+        by_relation[claim["_terms"]].append(i)
     nodes = []
     for node, d in sorted(view.nodes(data=True), key=lambda x: str(x[0])):
-        x, y = positions.get(str(node), (0.0, 0.0))
         nodes.append({"id": curie(node), "iri": str(node), "label": d["label"], "category": d["category"],
                       "color": colour(d["category"]), "synonyms": d["synonyms"], "mappings": d["mappings"],
-                      "x": round(float(x) * 1000, 1), "y": round(float(y) * 1000, 1)})
+                      "degree": view.degree(node)})
     edges = []
     for s, o, key, d in sorted(view.edges(keys=True, data=True), key=lambda e: (str(e[0]), str(e[2]), str(e[1]))):
         edges.append({"source": curie(s), "target": curie(o), "predicate": curie(key), "label": d["label"],
-                      "claims": sorted(claims_by_edge.get((s, key, o), []),
-                                       key=lambda c: (c["document"], c["start"] or 0))})
+                      "stance": d["stance"], "claims": by_relation.get((s, key, o), [])})
+    # the matrix: claims whose subject is a treatment and whose object is a pathology
+    tops: dict = {}
+
+    def category(term) -> str:
+        if term not in tops:
+            top = None if isinstance(term, Literal) else kg.category(term)
+            tops[term] = label_of(g, top) if top is not None else ""
+        return tops[term]
+
+    cells: dict[tuple[str, str], list[int]] = defaultdict(list)
+    for i, claim in enumerate(claims):
+        s, _, o = claim["_terms"]
+        claim["sc"], claim["oc"] = category(s), category(o)
+        if claim["sc"] == _TREATMENT and claim["oc"] == _PATHOLOGY:
+            cells[(claim["s"], claim["o"])].append(i)
+    term_labels = {c["s"]: c["subject"] for c in claims} | {c["o"]: c["object"] for c in claims}
+    rows = sorted({t for t, _ in cells}, key=lambda t: (term_labels[t].lower(), t))
+    cols = sorted({c for _, c in cells}, key=lambda t: (term_labels[t].lower(), t))
+    matrix = {"rows": [{"id": t, "label": term_labels[t]} for t in rows],
+              "cols": [{"id": t, "label": term_labels[t]} for t in cols],
+              "cells": [{"row": r, "col": c, "claims": cells[(r, c)]} for r in rows for c in cols if (r, c) in cells]}
+    pages = []
+    for doc in docs:
+        mine = [i for i, c in enumerate(claims) if c["document"] == doc.name]
+        text = texts.get(doc.file)
+        pages.append({"file": doc.file, "name": doc.name, "url": doc.url, "claims": mine,
+                      "segments": _segments(text, [(i, claims[i]["spans"]) for i in mine]) if text is not None
+                      else None})
+    conflicts = []
+    for finding in kg.conflicts():
+        item = finding.to_dict()
+        item["documents"] = [names.get(f, f) for f in item["documents"]]
+        for side in item["sides"]:
+            side["documents"] = [names.get(f, f) for f in side["documents"]]
+            for quote in side["quotes"]:
+                quote["document"] = names.get(quote["document"], quote["document"])
+                quote["index"] = index.get(quote.pop("claim"), None)
+                quote.pop("title", None)
+        if "regulatory" in item:
+            item["regulatory"]["pages"] = {names.get(f, f): state for f, state in item["regulatory"]["pages"].items()}
+        conflicts.append(item)
+    for claim in claims:
+        del claim["_terms"], claim["iri"]
+        claim["spans"] = [list(span) for span in claim["spans"]]
     categories = sorted({n["category"] for n in nodes if n["category"]})
-    return {"nodes": nodes, "edges": edges, "documents": dict(sorted(documents.items())),
+    return {"nodes": nodes, "edges": edges, "claims": claims, "pages": pages, "matrix": matrix,
+            "conflicts": conflicts, "stances": list(STANCES),
             "categories": [{"name": c, "color": CATEGORY_COLOURS.get(c, colour(c))} for c in categories]}
 
 
@@ -86,178 +249,86 @@ def _json_for_script(data: dict) -> str:
         "\u2028", "\\u2028").replace("\u2029", "\\u2029")
 
 
-def to_html(kg, title: str = "spinekg: claims about regenerative treatments for neck and back pain") -> bytes:
-    """The page."""
-    page = _TEMPLATE.replace("@TITLE@", html.escape(title)).replace("@DATA@", _json_for_script(page_data(kg)))
-    return page.encode("utf-8")
+def _own(name: str) -> str:
+    return resources.files("spinekg.export").joinpath(name).read_text(encoding="utf-8")
 
 
-def write_html(kg, path: str | Path) -> None:
-    write_atomic(path, to_html(kg))
+def _inline(code: str) -> str:
+    """Library code made safe inside a ``<script>``/``<style>`` element (it never contains ``</script``
+    in vis-network 9.1.2; this keeps it so for any release)."""
+    return code.replace("</script", "<\\/script").replace("</style", "<\\/style")
 
 
+def to_html(kg, title: str = DEFAULT_TITLE, *, corpus: str | Path | None = None) -> bytes:
+    """The explorer page (``bytes``); ``corpus``: a folder of page texts for the Page view."""
+    vis_network_assets()  # no pyvis: say so before any work
+    return render(page_data(kg, corpus), title)
+
+
+def render(data: dict, title: str = DEFAULT_TITLE) -> bytes:
+    """The explorer page for :func:`page_data`'s ``data`` (the benchmark feeds it synthetic graphs)."""
+    vis_js, vis_css = vis_network_assets()
+    parts = {"TITLE": html.escape(title), "VIS_CSS": _inline(vis_css), "CSS": _inline(_own("explorer.css")),
+             "DATA": _json_for_script(data), "VIS_JS": _inline(vis_js),
+             "JS": _inline(_own("explorer.js"))}
+    # one pass: what a part contains (a label "@JS@") is never expanded again
+    return _MARKER.sub(lambda m: parts[m.group(1)], _TEMPLATE).encode("utf-8")
+
+
+def write_html(kg, path: str | Path, *, corpus: str | Path | None = None,
+               title: str = DEFAULT_TITLE) -> None:
+    """Write the explorer page to ``path`` atomically."""
+    write_atomic(path, to_html(kg, title, corpus=corpus))
+
+
+_MARKER = re.compile(r"@(TITLE|VIS_CSS|CSS|DATA|VIS_JS|JS)@")
 _TEMPLATE = """<!DOCTYPE html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data:">
 <title>@TITLE@</title>
-<style>
-  body { margin: 0; font: 14px/1.4 system-ui, sans-serif; display: flex; height: 100vh; }
-  #side { width: 380px; overflow: auto; padding: 10px; border-right: 1px solid #ccc; box-sizing: border-box; }
-  #main { flex: 1; position: relative; }
-  svg { width: 100%; height: 100%; cursor: grab; background: #fafafa; }
-  .edge { stroke: #999; stroke-opacity: .6; }
-  .edge.denied { stroke-dasharray: 4 3; stroke: #c00; }
-  .edge:hover, .edge.selected { stroke: #000; stroke-opacity: 1; stroke-width: 3; }
-  .node circle { stroke: #333; stroke-width: .5; }
-  .node.hit circle { stroke: #000; stroke-width: 3; }
-  .node text { font-size: 10px; pointer-events: none; }
-  .hidden { display: none; }
-  label { display: block; margin: 4px 0; }
-  select, input[type=search] { width: 100%; box-sizing: border-box; }
-  blockquote { margin: 4px 0 10px; padding-left: 8px; border-left: 3px solid #ccc; }
-  .meta { color: #555; font-size: 12px; }
-  .swatch { display: inline-block; width: 10px; height: 10px; margin-right: 4px; }
-</style>
+<style>@VIS_CSS@</style>
+<style>@CSS@</style>
 </head>
 <body>
-<div id="side">
-  <h3 id="title"></h3>
-  <label>Search <input type="search" id="search" placeholder="label or synonym"></label>
-  <div id="matches" class="meta"></div>
-  <label>Document <select id="document"><option value="">all documents</option></select></label>
-  <label>Modality <select id="modality"><option value="">asserted and hedged</option>
-    <option value="asserted">asserted</option><option value="hedged">hedged</option></select></label>
-  <fieldset id="categories"><legend>Categories</legend></fieldset>
-  <div id="counts" class="meta"></div>
-  <div id="details"></div>
-</div>
-<div id="main"><svg id="graph" role="img" aria-label="knowledge graph"><g id="viewport"><g id="edges"></g><g id="nodes"></g></g></svg></div>
+<header>
+  <h1 id="title"></h1>
+  <nav id="tabs" role="tablist">
+    <button role="tab" data-view="graph" aria-selected="true">Graph</button>
+    <button role="tab" data-view="page">Page</button>
+    <button role="tab" data-view="matrix">Matrix</button>
+    <button role="tab" data-view="conflicts">Conflicts</button>
+    <button role="tab" data-view="charts">Charts</button>
+  </nav>
+</header>
+<main>
+  <section id="view-graph" class="view active">
+    <div id="controls">
+      <label>Search <input type="search" id="search" placeholder="label or synonym"></label>
+      <label>Page <select id="document"><option value="">all pages</option></select></label>
+      <label>Category <select id="category"><option value="">all categories</option></select></label>
+      <label>Stance <select id="modality"><option value="">any stance</option></select></label>
+      <button id="reset" type="button">Show all</button>
+      <span id="counts" class="meta"></span>
+    </div>
+    <div id="network"></div>
+    <div id="legend" class="meta"></div>
+  </section>
+  <section id="view-page" class="view">
+    <div id="page-controls"><label>Page <select id="page-select"></select></label> <span id="page-legend"></span></div>
+    <div id="page-note" class="meta"></div>
+    <div id="page-text"></div>
+  </section>
+  <section id="view-matrix" class="view"><p class="meta" id="matrix-note"></p><div id="matrix"></div></section>
+  <section id="view-conflicts" class="view"><p class="meta" id="conflicts-note"></p><div id="conflicts"></div></section>
+  <section id="view-charts" class="view"><div id="charts"></div></section>
+  <aside id="details"><p class="meta">Click a node, an edge, a highlighted span, a cell or a quote to read its claims.</p></aside>
+</main>
 <script type="application/json" id="spinekg-data">@DATA@</script>
-<script>
-"use strict";
-const DATA = JSON.parse(document.getElementById("spinekg-data").textContent);
-const NS = "http://www.w3.org/2000/svg";
-const $ = (id) => document.getElementById(id);
-const el = (tag, text, cls) => { const e = document.createElement(tag); if (text !== undefined) e.textContent = text; if (cls) e.className = cls; return e; };
-$("title").textContent = document.title;
-const byId = new Map(DATA.nodes.map((n) => [n.id, n]));
-const state = { document: "", modality: "", categories: new Set(DATA.categories.map((c) => c.name)) };
-
-for (const [file, label] of Object.entries(DATA.documents)) {
-  const option = el("option", label); option.value = file; $("document").appendChild(option);
-}
-for (const c of DATA.categories) {
-  const box = el("input"); box.type = "checkbox"; box.checked = true; box.value = c.name;
-  const row = el("label"); const sw = el("span", "", "swatch"); sw.style.background = c.color;
-  row.append(box, sw, document.createTextNode(c.name)); $("categories").appendChild(row);
-  box.addEventListener("change", () => { box.checked ? state.categories.add(c.name) : state.categories.delete(c.name); render(); });
-}
-
-const nodeEls = new Map(), edgeEls = [];
-for (const n of DATA.nodes) {
-  const g = document.createElementNS(NS, "g"); g.setAttribute("class", "node"); g.setAttribute("data-id", n.id);
-  g.setAttribute("transform", `translate(${n.x},${n.y})`);
-  const c = document.createElementNS(NS, "circle"); c.setAttribute("r", 9); c.setAttribute("fill", n.color);
-  const t = document.createElementNS(NS, "text"); t.setAttribute("x", 11); t.setAttribute("y", 4); t.textContent = n.label;
-  const tip = document.createElementNS(NS, "title"); tip.textContent = `${n.label} (${n.category})`;
-  g.append(c, t, tip); g.addEventListener("click", (e) => { e.stopPropagation(); showNode(n); });
-  $("nodes").appendChild(g); nodeEls.set(n.id, g);
-}
-DATA.edges.forEach((edge, i) => {
-  const a = byId.get(edge.source), b = byId.get(edge.target);
-  const line = document.createElementNS(NS, "line");
-  line.setAttribute("x1", a.x); line.setAttribute("y1", a.y); line.setAttribute("x2", b.x); line.setAttribute("y2", b.y);
-  line.setAttribute("class", "edge" + (edge.claims.some((c) => c.negated && c.kind === "assertion") ? " denied" : ""));
-  line.setAttribute("stroke-width", Math.min(1 + edge.claims.length, 6)); line.setAttribute("data-index", i);
-  const tip = document.createElementNS(NS, "title"); tip.textContent = `${a.label} ${edge.label} ${b.label}`;
-  line.appendChild(tip); line.addEventListener("click", (e) => { e.stopPropagation(); showEdge(edge, line); });
-  $("edges").appendChild(line); edgeEls.push(line);
-});
-
-function visibleClaims(edge) {
-  return edge.claims.filter((c) => (!state.document || c.document === state.document) && (!state.modality || c.modality === state.modality));
-}
-function render() {
-  const filtering = state.document || state.modality;
-  const shownNodes = new Set();
-  DATA.edges.forEach((edge, i) => {
-    const ends = [byId.get(edge.source), byId.get(edge.target)];
-    const ok = ends.every((n) => state.categories.has(n.category)) && (!filtering || visibleClaims(edge).length > 0);
-    edgeEls[i].classList.toggle("hidden", !ok);
-    if (ok) { shownNodes.add(edge.source); shownNodes.add(edge.target); }
-  });
-  let count = 0;
-  for (const n of DATA.nodes) {
-    const ok = state.categories.has(n.category) && (!filtering || shownNodes.has(n.id));
-    nodeEls.get(n.id).classList.toggle("hidden", !ok); if (ok) count++;
-  }
-  $("counts").textContent = `${count} entities, ${edgeEls.filter((e) => !e.classList.contains("hidden")).length} edges shown`;
-}
-function claimList(claims, parent) {
-  if (!claims.length) { parent.appendChild(el("p", "No claim states this edge (ontology or reference data).", "meta")); return; }
-  for (const c of claims) {
-    const meta = `${DATA.documents[c.document] || c.document} · ${c.modality}${c.negated ? (c.kind === "recommendation" ? " · advises against" : " · denied") : ""}` +
-      (c.kind === "recommendation" ? " · recommendation" : "") + (c.kind === "evidence" ? ` · evidence (${c.direction})` : "") +
-      (c.start !== null ? ` · characters ${c.start}–${c.end}` : "");
-    parent.append(el("div", meta, "meta"), el("blockquote", c.quote, "quote"));
-  }
-}
-function showEdge(edge, line) {
-  document.querySelectorAll(".edge.selected").forEach((e) => e.classList.remove("selected"));
-  if (line) line.classList.add("selected");
-  const box = $("details"); box.replaceChildren();
-  const a = byId.get(edge.source), b = byId.get(edge.target);
-  box.appendChild(el("h4", `${a.label} — ${edge.label} → ${b.label}`));
-  claimList(visibleClaims(edge), box);
-}
-function showNode(n) {
-  const box = $("details"); box.replaceChildren();
-  box.append(el("h4", n.label), el("div", `${n.category} · ${n.id}`, "meta"));
-  if (n.synonyms.length) box.appendChild(el("div", "Synonyms: " + n.synonyms.join(", "), "meta"));
-  if (n.mappings.length) box.appendChild(el("div", "Mappings: " + n.mappings.join(", "), "meta"));
-  for (const edge of DATA.edges) {
-    if (edge.source !== n.id && edge.target !== n.id) continue;
-    const claims = visibleClaims(edge); if (!claims.length) continue;
-    box.appendChild(el("h5", `${byId.get(edge.source).label} — ${edge.label} → ${byId.get(edge.target).label}`));
-    claimList(claims, box);
-  }
-}
-$("document").addEventListener("change", (e) => { state.document = e.target.value; render(); });
-$("modality").addEventListener("change", (e) => { state.modality = e.target.value; render(); });
-$("search").addEventListener("input", (e) => {
-  const q = e.target.value.trim().toLowerCase(); const hits = [];
-  for (const n of DATA.nodes) {
-    const hit = q.length > 0 && [n.label, ...n.synonyms].some((s) => s.toLowerCase().includes(q));
-    nodeEls.get(n.id).classList.toggle("hit", hit); if (hit) hits.push(n);
-  }
-  $("matches").textContent = q ? `${hits.length} match${hits.length === 1 ? "" : "es"}` + (hits.length ? ": " + hits.slice(0, 8).map((n) => n.label).join(", ") : "") : "";
-  if (hits.length === 1) { showNode(hits[0]); center(hits[0]); }
-});
-
-// pan and zoom on a viewBox fitted to the layout
-const svg = $("graph");
-const xs = DATA.nodes.map((n) => n.x), ys = DATA.nodes.map((n) => n.y);
-let view = xs.length ? [Math.min(...xs) - 60, Math.min(...ys) - 60, Math.max(...xs) - Math.min(...xs) + 260, Math.max(...ys) - Math.min(...ys) + 120] : [0, 0, 100, 100];
-const apply = () => svg.setAttribute("viewBox", view.join(" "));
-function center(n) { view = [n.x - view[2] / 2, n.y - view[3] / 2, view[2], view[3]]; apply(); }
-svg.addEventListener("wheel", (e) => {
-  e.preventDefault(); const k = e.deltaY > 0 ? 1.15 : 1 / 1.15; const r = svg.getBoundingClientRect();
-  const px = view[0] + view[2] * (e.clientX - r.left) / r.width, py = view[1] + view[3] * (e.clientY - r.top) / r.height;
-  view = [px - (px - view[0]) * k, py - (py - view[1]) * k, view[2] * k, view[3] * k]; apply();
-}, { passive: false });
-let drag = null;
-svg.addEventListener("mousedown", (e) => { drag = [e.clientX, e.clientY, view[0], view[1]]; });
-window.addEventListener("mouseup", () => { drag = null; });
-window.addEventListener("mousemove", (e) => {
-  if (!drag) return; const r = svg.getBoundingClientRect();
-  view[0] = drag[2] - (e.clientX - drag[0]) * view[2] / r.width; view[1] = drag[3] - (e.clientY - drag[1]) * view[3] / r.height; apply();
-});
-apply(); render();
-document.body.setAttribute("data-ready", "true");
-</script>
+<script>@VIS_JS@</script>
+<script>@JS@</script>
 </body>
 </html>
 """
