@@ -331,10 +331,12 @@
   if (DATA.pages.length) renderPage(DATA.pages[0].name);
 
   // ------------------------------------------------------------------ matrix
+  //: a cell lists its pages one by one up to this many claims, else counts pages per stance
+  const CELL_ENTRIES = 12;
   (function matrix() {
     const M = DATA.matrix;
     $("matrix-note").textContent = M.rows.length + " treatments × " + M.cols.length +
-      " pathologies, from the claims whose subject is a treatment and whose object a pathology (treats, causes, risks, ...). Each cell lists the pages by number, coloured by stance; click it for the claims.";
+      " pathologies, from the claims whose subject is a treatment and whose object a pathology (treats, causes, risks, ...). Each cell lists the pages by number, coloured by stance (a cell of more than " + CELL_ENTRIES + " claims: how many pages per stance); click it for the claims.";
     legend($("matrix-note"));
     const cells = new Map(M.cells.map((c) => [c.row + "\u0000" + c.col, c]));
     const table = el("table", undefined, "matrix");
@@ -348,12 +350,27 @@
         const cell = cells.get(r.id + "\u0000" + c.id);
         if (cell) {
           td.dataset.row = r.id; td.dataset.col = c.id; td.className = "filled";
-          for (const i of cell.claims) {
-            const cl = DATA.claims[i];
-            const s = el("span", short(cl.document), "entry stance-" + cl.stance);
-            s.dataset.stance = cl.stance; s.dataset.page = cl.document; s.dataset.predicate = cl.predicate;
-            s.title = cl.document + ": " + cl.predicate + ", " + STANCE_TEXT[cl.stance] + " (" + cl.kind + ")";
-            td.appendChild(s);
+          if (cell.claims.length <= CELL_ENTRIES) {
+            for (const i of cell.claims) {
+              const cl = DATA.claims[i];
+              const s = el("span", short(cl.document), "entry stance-" + cl.stance);
+              s.dataset.stance = cl.stance; s.dataset.page = cl.document; s.dataset.predicate = cl.predicate;
+              s.title = cl.document + ": " + cl.predicate + ", " + STANCE_TEXT[cl.stance] + " (" + cl.kind + ")";
+              td.appendChild(s);
+            }
+          } else {  // a crowded cell (hundreds of pages): how many pages per stance; the list on click
+            const pages = new Map();
+            for (const i of cell.claims) {
+              const cl = DATA.claims[i];
+              if (!pages.has(cl.stance)) pages.set(cl.stance, new Set());
+              pages.get(cl.stance).add(cl.document);
+            }
+            for (const [stance, docs] of [...pages.entries()].sort()) {
+              const s = el("span", String(docs.size), "count stance-" + stance);
+              s.dataset.stance = stance; s.dataset.pages = String(docs.size);
+              s.title = docs.size + " pages, " + STANCE_TEXT[stance];
+              td.appendChild(s);
+            }
           }
           td.addEventListener("click", () => showClaims(r.label + " × " + c.label, cell.claims));
         }
