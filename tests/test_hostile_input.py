@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import socket
 import threading
+import urllib.parse
 
 import pytest
 from click.testing import CliRunner
@@ -266,6 +267,10 @@ class _Recorder:
                 recorder.requests.append((self.path, dict(self.headers)))
                 answer(self)
 
+            def do_GET(self):
+                recorder.requests.append((self.path, dict(self.headers)))
+                answer(self)
+
         self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.httpd.daemon_threads = True
         self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}/query"
@@ -292,12 +297,16 @@ def test_credentials_in_the_url_are_sent_as_basic_auth():
     server = _Recorder(answer)
     try:
         url = server.url.replace("http://", "http://alice:s3cret@")
-        assert RemoteEngine(url).select("ASK { }").boolean is True
+        for method in ("auto", "get", "post", "direct"):
+            assert RemoteEngine(url, method=method).select("ASK { }").boolean is True
     finally:
         server.close()
-    path, headers = server.requests[0]
-    assert path == "/query"
-    assert headers["Authorization"] == "Basic " + base64.b64encode(b"alice:s3cret").decode()
+    assert len(server.requests) == 4
+    for path, headers in server.requests:  # the short query travels as a GET (auto), then as each method
+        assert path.split("?")[0] == "/query" and "s3cret" not in path
+        assert headers["Authorization"] == "Basic " + base64.b64encode(b"alice:s3cret").decode()
+    assert [urllib.parse.parse_qs(urllib.parse.urlsplit(path).query).get("query") for path, _ in server.requests] == \
+        [["ASK { }"], ["ASK { }"], None, None]
 
 
 @pytest.mark.slow

@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from spinekg.cli.options import emit, open_graph, store_option
+from spinekg.cli.progress import phases
 
 __all__ = ["register"]
 
@@ -45,13 +46,17 @@ def conflicts(kind: str | None, document: str | None, entity: str | None, fmt: s
     """
     from spinekg.analysis.report import render, summary
 
-    kg = open_graph(graph_file, store=store)
-    findings = kg.conflicts(kind, document=document, entity=entity)
-    names = {doc.file: doc.name for doc in kg.documents()}
-    width = None
-    if fmt == "text":
-        width = shutil.get_terminal_size().columns if output == "-" else _FILE_WIDTH
-    emit(render(findings, fmt, names=names, width=width).encode("utf-8"), output)
+    with phases("conflicts", ["read graph", "find conflicts", f"write {fmt} report"]) as progress:
+        kg = open_graph(graph_file, store=store)
+        progress.step()
+        findings = kg.conflicts(kind, document=document, entity=entity)
+        progress.step()
+        names = {doc.file: doc.name for doc in kg.documents()}
+        width = None
+        if fmt == "text":
+            width = shutil.get_terminal_size().columns if output == "-" else _FILE_WIDTH
+        report = render(findings, fmt, names=names, width=width).encode("utf-8")
+    emit(report, output)  # after the progress line is gone
     if output != "-":
         click.echo(f"{summary(findings)}; written to {output}", err=True)
 

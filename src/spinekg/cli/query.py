@@ -17,12 +17,20 @@ __all__ = ["register"]
 _FORMATS = ["table", "csv", "tsv", "json", "markdown"]
 
 
-def _engine(graph_file: Path | None, endpoint: str | None, store: str | None = None):
-    """The engine to run on: a remote endpoint, or the local graph (shipped or GRAPH_FILE)."""
-    if endpoint:
-        from spinekg.query.endpoint import RemoteEngine
+def _engine(graph_file: Path | None, endpoint: str | None, store: str | None = None, *, method: str = "auto",
+            default_graph: str | None = None):
+    """The engine to run on: a remote endpoint (``method``, ``default_graph``: see
+    :class:`~spinekg.query.remote.RemoteEngine`), or the local graph (shipped or GRAPH_FILE)."""
+    from spinekg.core.errors import ParameterError
 
-        return RemoteEngine(endpoint), None
+    if endpoint:
+        from spinekg.query.remote import RemoteEngine
+
+        if graph_file is not None:
+            raise ParameterError("--endpoint queries the endpoint's graph: give no -i/--input file")
+        return RemoteEngine(endpoint, method=method, default_graph=default_graph), None
+    if method != "auto" or default_graph is not None:
+        raise ParameterError("--method and --graph are for a remote endpoint: add --endpoint URL")
     kg = open_graph(graph_file, store=store)
     return kg.engine, kg
 
@@ -63,6 +71,12 @@ def _bounded(call, timeout: float):
     if "error" in outcome:
         raise outcome["error"]
     return outcome["value"]
+
+
+def _limit(timeout: float, endpoint: str | None) -> float:
+    """The command's own time limit: ``timeout``; on an endpoint 5 s more, so that the engine's
+    own "timed out after N s" (each request's limit, naming the endpoint) is what a user sees."""
+    return timeout + 5 if endpoint else timeout
 
 
 def _parse_params(pairs: tuple[str, ...]) -> dict[str, str]:
@@ -129,7 +143,16 @@ def _list(library) -> str:
 graph_option = click.option("-i", "--input", "graph_file", type=click.Path(dir_okay=False, path_type=Path), default=None,
                             help="Query this graph file (any RDF syntax) instead of the shipped graph.")
 endpoint_option = click.option("--endpoint", default=None, metavar="URL",
-                               help="Run on a remote SPARQL 1.1 query endpoint instead of the local graph.")
+                               help="Run on a remote SPARQL 1.1 query endpoint instead of the local graph "
+                                    "(credentials in the URL are sent as HTTP Basic authentication).")
+method_option = click.option("--method", type=click.Choice(["auto", "get", "post", "direct"]), default="auto",
+                             show_default=True,
+                             help="With --endpoint: how the query travels (auto: GET while the URL stays under "
+                                  "2,000 characters, else form POST; direct: POST application/sparql-query).")
+default_graph_option = click.option("--graph", "default_graph", default=None, metavar="IRI",
+                                    help="With --endpoint: the graph the query sees as its default graph (sent "
+                                         "as default-graph-uri), e.g. urn:spinekg after spinekg push --graph "
+                                         "urn:spinekg.")
 format_option = click.option("-f", "--format", "fmt", type=click.Choice(_FORMATS), default="table", show_default=True,
                              help="Result format (json: SPARQL 1.1 Query Results JSON; csv/tsv: the W3C formats).")
 output_option = click.option("-o", "--output", default="-", help="Write the results to this file instead of stdout.")
@@ -154,7 +177,8 @@ def running_options(command):
     """The options of every command that runs a query: result format, labels, width and output,
     where the graph is (file, endpoint, store), and the limits (SERVICE, time, rows)."""
     for option in reversed((format_option, labels_option, width_option, output_option, graph_option, endpoint_option,
-                            store_option, service_option, timeout_option, max_rows_option)):
+                            method_option, default_graph_option, store_option, service_option, timeout_option,
+                            max_rows_option)):
         command = option(command)
     return command
 
@@ -169,8 +193,8 @@ def running_options(command):
 @click.option("--show", is_flag=True, help="Print the query's SPARQL text instead of running it.")
 @running_options
 def query(name: str | None, params: tuple[str, ...], list_: bool, query_file: Path | None, show: bool, fmt: str,
-          labels: bool, width: int | None, output: str, graph_file: Path | None, endpoint: str | None, store: str,
-          allow_service: bool, timeout: float, max_rows: int) -> None:
+          labels: bool, width: int | None, output: str, graph_file: Path | None, endpoint: str | None, method: str,
+          default_graph: str | None, store: str, allow_service: bool, timeout: float, max_rows: int) -> None:
     """Run the competency question NAME of the query library (see --list) and print its answer.
 
     \b
@@ -196,8 +220,10 @@ def query(name: str | None, params: tuple[str, ...], list_: bool, query_file: Pa
         click.echo(spec.text, nl=False)
         return
     values = _parse_params(params)
-    engine = _limited(_engine(graph_file, endpoint, store)[0], allow_service, timeout)
-    answer = _bounded(lambda: _presented(engine, run(engine, spec, values, max_rows=max_rows), fmt, labels), timeout)
+    engine = _limited(_engine(graph_file, endpoint, store, method=method, default_graph=default_graph)[0],
+                      allow_service, timeout)
+    answer = _bounded(lambda: _presented(engine, run(engine, spec, values, max_rows=max_rows), fmt, labels),
+                      _limit(timeout, endpoint))
     _write(answer, fmt, output, width)
 
 
@@ -223,8 +249,8 @@ class _PrefixHelp(click.Command):
 @click.option("--show-prefixes", is_flag=True, help="Print the predefined PREFIX declarations and exit.")
 @running_options
 def sparql(text: str | None, show_prefixes: bool, fmt: str, labels: bool, width: int | None, output: str,
-           graph_file: Path | None, endpoint: str | None, store: str, allow_service: bool, timeout: float,
-           max_rows: int) -> None:
+           graph_file: Path | None, endpoint: str | None, method: str, default_graph: str | None, store: str,
+           allow_service: bool, timeout: float, max_rows: int) -> None:
     """Run a SPARQL SELECT or ASK QUERY ('-' reads it from stdin) on the graph; updates are refused.
 
     spinekg's prefixes (spk:, spkd:, rdfs:, skos:, schema:, biolink:, ...; listed below) need no
@@ -254,7 +280,8 @@ def sparql(text: str | None, show_prefixes: bool, fmt: str, labels: bool, width:
     from spinekg.core.namespaces import PREFIXES
 
     sent, offset = with_prefixes(text, {name: str(namespace) for name, namespace in PREFIXES.items()})
-    engine = _limited(_engine(graph_file, endpoint, store)[0], allow_service, timeout)
+    engine = _limited(_engine(graph_file, endpoint, store, method=method, default_graph=default_graph)[0],
+                      allow_service, timeout)
 
     def answer():
         try:
@@ -263,7 +290,7 @@ def sparql(text: str | None, show_prefixes: bool, fmt: str, labels: bool, width:
             raise shift_error(err, offset) from err.__cause__
         return _presented(engine, results, fmt, labels)
 
-    _write(_bounded(answer, timeout), fmt, output, width)
+    _write(_bounded(answer, _limit(timeout, endpoint)), fmt, output, width)
 
 
 def register(main: click.Group) -> None:

@@ -156,20 +156,22 @@ def question_pages(kg, library=None) -> dict[str, bytes]:
 @click.command()
 @graph_argument
 @click.option("--endpoint", "url", required=True,
-              help="Graph Store endpoint URL (for an Oxigraph server: http://HOST:PORT/store).")
+              help="Graph Store endpoint URL (Oxigraph: http://HOST:PORT/store; Virtuoso: "
+                   "http://HOST:PORT/sparql-graph-crud, with --graph).")
 @click.option("--graph", "graph_iri", default=None,
-              help="IRI of the named graph to write (default: the default graph).")
+              help="IRI of the named graph to write, e.g. urn:spinekg (default: the default graph; Virtuoso "
+                   "needs a graph IRI).")
 @click.option("--append", is_flag=True, help="Add to the graph (POST) instead of replacing it (PUT).")
 @click.option("--timeout", default=60.0, show_default=True, type=click.FloatRange(min=0, min_open=True),
               help="Seconds to wait for the server.")
 @store_option
 def push(graph_file: Path | None, url: str, graph_iri: str | None, append: bool, timeout: float, store: str) -> None:
     """Upload the graph (GRAPH_FILE or the shipped graph) to a SPARQL Graph Store endpoint."""
-    from spinekg.query.endpoint import push as push_graph
+    from spinekg.query.endpoint import push as push_graph, redact
 
     sent = push_graph(open_graph(graph_file, store=store).graph, url, graph_iri, replace=not append, timeout=timeout)
     where = f"graph {graph_iri}" if graph_iri else "default graph"
-    click.echo(f"pushed {sent} triples to {url} ({where})")
+    click.echo(f"pushed {sent} triples to {redact(url)} ({where})")
 
 
 def register(main: click.Group) -> None:

@@ -1,14 +1,12 @@
-"""SPARQL over HTTP: query any endpoint, upload the graph to a store, serve the graph with Oxigraph.
+"""SPARQL over HTTP: upload the graph to a store, serve the graph with Oxigraph (queries: :mod:`.remote`).
 
-* :class:`RemoteEngine` is the third :class:`~spinekg.query.engines.Engine`: it sends queries to any
-  `SPARQL 1.1 Protocol <https://www.w3.org/TR/sparql11-protocol/>`_ query endpoint ("query via
-  POST directly", ``Content-Type: application/sparql-query``) and reads the
-  `SPARQL 1.1 Query Results JSON Format <https://www.w3.org/TR/sparql11-results-json/>`_.
-  A remote endpoint has no ``initBindings``: bound values travel as ``VALUES`` blocks built from
-  the terms' `N-Triples <https://www.w3.org/TR/n-triples/>`_ forms, never from raw text.
+* :class:`~spinekg.query.remote.RemoteEngine` (defined in :mod:`spinekg.query.remote`, on
+  SPARQLWrapper, and importable from here) queries any SPARQL 1.1 Protocol endpoint.
 * :func:`push` uploads a graph to a
   `SPARQL 1.1 Graph Store HTTP Protocol <https://www.w3.org/TR/sparql11-http-rdf-update/>`_
   endpoint (``PUT`` replaces a graph, ``POST`` adds to it; ``?graph=IRI`` or ``?default``).
+  SPARQLWrapper has no Graph Store support: the upload is http.client, and it reads the server's
+  answer even when the server answers before it has read the body (an error) and closes.
 * :class:`Server` (and :func:`serve`) runs the `Oxigraph <https://github.com/oxigraph/oxigraph>`_
   server (the ``oxigraph`` executable of the PyPI package ``oxigraph``, the ``server`` extra) on a
   read-only copy of a graph: ``/query`` is the SPARQL endpoint, ``/`` a query page (or pages of
@@ -16,18 +14,15 @@
   are refused by the server itself.
 
 Errors: an endpoint that cannot be reached, or that fails a request, raises
-:class:`~spinekg.core.errors.EndpointError` (one line: the URL, what happened, a hint); a query the
-server cannot parse (HTTP 400) raises :class:`~spinekg.core.errors.QuerySyntaxError`; a value that
-cannot be written as an RDF term raises :class:`~spinekg.core.errors.ParameterError`.
+:class:`~spinekg.core.errors.EndpointError` (one line: the URL, the HTTP status and the server's
+message, a hint); a graph name that is not an absolute IRI raises
+:class:`~spinekg.core.errors.ParameterError`.
 """
 
 from __future__ import annotations
 
 import http.client
-import ipaddress
-import json
 import os
-import re
 import shutil
 import socket
 import subprocess
@@ -41,73 +36,26 @@ from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Mapping
 
-from rdflib import Graph, URIRef
-from rdflib.namespace import RDFS
-from rdflib.term import Node
+from rdflib import Graph
 
-from spinekg.core.errors import EndpointError, ParameterError, QuerySyntaxError
-from spinekg.query.engines import Results, collect_rows, iris_in, term_from_json
-from spinekg.query.text import (ABSOLUTE_IRI, NOT_IN_IRI, Insertions, bind_with_insertions, check_query, iri_text,
-                                line_column, original_index)
+from spinekg.core.errors import EndpointError, ParameterError
+from spinekg.query.remote import RemoteEngine, check_url, is_loopback, one_line, redact, server_message
+from spinekg.query.text import ABSOLUTE_IRI, NOT_IN_IRI
 
 __all__ = ["RemoteEngine", "push", "find_server", "Server", "serve", "free_port", "redact", "is_loopback"]
 
 IRI = str
 
 _SPARQL_JSON = "application/sparql-results+json"
-_LABEL_CHUNK = 200
 
 # ---------------------------------------------------------------------------------------------
-# HTTP
+# HTTP (the Graph Store upload and the server's readiness check; queries go through remote.py)
 
-_LOOPBACK_NAMES = {"localhost", "localhost.localdomain", "ip6-localhost"}
-
-
-def is_loopback(host: str) -> bool:
-    host = host.strip("[]")
-    if host.lower() in _LOOPBACK_NAMES:
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
-
-
-def _check_url(url: str) -> str:
-    parts = urllib.parse.urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise EndpointError(f"{redact(url)!r} is not an http:// or https:// URL")
-    return url
-
-
-#: parts of query parameter names whose values are secrets (names compared without '-' and '_')
-_SECRET_WORDS = ("token", "secret", "password", "passwd", "pwd", "auth", "signature", "apikey", "accesskey")
-
-
-def _secret(name: str) -> bool:
-    name = name.lower().replace("-", "").replace("_", "")
-    return name in ("key", "sig") or any(word in name for word in _SECRET_WORDS)
-
-
-def redact(url: str) -> str:
-    """``url`` as it may be shown: a password in it and the values of secret-looking query
-    parameters (``token``, ``api_key``, ``password``, ...) replaced by ``***``."""
-    try:
-        parts = urllib.parse.urlsplit(url)
-    except ValueError:
-        return "<an unparsable URL>"
-    netloc = parts.netloc
-    if "@" in netloc:
-        userinfo, _, hostport = netloc.rpartition("@")
-        user = userinfo.split(":", 1)[0]
-        netloc = f"{user}:***@{hostport}" if ":" in userinfo else f"{user}@{hostport}"
-    query = parts.query
-    if query:
-        pairs = urllib.parse.parse_qsl(query, keep_blank_values=True)
-        if any(_secret(k) for k, _ in pairs):
-            query = "&".join(f"{urllib.parse.quote(k, safe='')}=" + ("***" if _secret(k) else urllib.parse.quote(v, safe=''))
-                             for k, v in pairs)
-    return urllib.parse.urlunsplit((parts.scheme, netloc, parts.path, query, parts.fragment))
+def _open(request: urllib.request.Request, timeout: float):
+    """``urlopen``, but loopback addresses never go through a proxy from the environment."""
+    if is_loopback(urllib.parse.urlsplit(request.full_url).hostname or ""):
+        return urllib.request.build_opener(urllib.request.ProxyHandler({})).open(request, timeout=timeout)
+    return urllib.request.urlopen(request, timeout=timeout)
 
 
 def _credentials(url: str, headers: dict[str, str]) -> tuple[str, dict[str, str]]:
@@ -123,38 +71,21 @@ def _credentials(url: str, headers: dict[str, str]) -> tuple[str, dict[str, str]
     return bare, {**headers, "Authorization": "Basic " + base64.b64encode(pair.encode("utf-8")).decode("ascii")}
 
 
-def _open(request: urllib.request.Request, timeout: float):
-    """``urlopen``, but loopback addresses never go through a proxy from the environment."""
-    if is_loopback(urllib.parse.urlsplit(request.full_url).hostname or ""):
-        return urllib.request.build_opener(urllib.request.ProxyHandler({})).open(request, timeout=timeout)
-    return urllib.request.urlopen(request, timeout=timeout)
-
-
-def _one_line(text: str, limit: int = 300) -> str:
-    lines = [line.strip() for line in text.strip().splitlines() if line.strip()]
-    line = lines[0] if lines else ""
-    return line if len(line) <= limit else line[:limit] + "..."
-
-
 def _reason(reason: object, timeout: float) -> str:
     if isinstance(reason, ConnectionRefusedError):
         return "connection refused"
     if isinstance(reason, socket.gaierror):
         return "host not found"
     if isinstance(reason, (TimeoutError, socket.timeout)):
-        return f"no answer within {timeout:g} s"
+        return f"timed out after {timeout:g} s (no answer within {timeout:g} s)"
     if isinstance(reason, OSError) and reason.strerror:
         return reason.strerror.lower()
-    return _one_line(str(reason)) or type(reason).__name__
+    return one_line(str(reason)) or type(reason).__name__
 
 
 def _http(method: str, url: str, body: bytes | None, headers: dict[str, str], timeout: float,
-          what: str, shown: str | None = None) -> tuple[int, bytes, str, urllib.error.HTTPError | None]:
-    """Send one request: ``(status, body, content type, HTTPError or None)``.
-
-    An unreachable server (refused, unknown host, timeout, dropped connection) raises
-    :class:`EndpointError`; HTTP error statuses are returned for the caller to explain.
-    """
+          what: str, shown: str | None = None) -> tuple[int, bytes]:
+    """Send one small request: ``(status, body)``; an unreachable server raises :class:`EndpointError`."""
     deadline = time.monotonic() + timeout
     sent_to, headers = _credentials(url, headers)
     request = urllib.request.Request(sent_to, data=body, headers=headers, method=method)
@@ -168,133 +99,69 @@ def _http(method: str, url: str, body: bytes | None, headers: dict[str, str], ti
                 if not chunk:
                     break
                 chunks.append(chunk)
-            return response.status, b"".join(chunks), response.headers.get("Content-Type", ""), None
+            return response.status, b"".join(chunks)
     except urllib.error.HTTPError as err:
         try:
             data = err.read()
         except (OSError, http.client.HTTPException):
             data = b""
-        return err.code, data, err.headers.get("Content-Type", "") if err.headers else "", err
+        return err.code, data
     except urllib.error.URLError as err:
         why = _reason(err.reason, timeout)
-    except (TimeoutError, socket.timeout) as err:
+    except (OSError, http.client.HTTPException) as err:  # timeout, connection reset, bad status line, ...
         why = _reason(err, timeout)
-    except (OSError, http.client.HTTPException) as err:  # connection reset, bad status line, ...
-        why = _one_line(str(err)) or type(err).__name__
     raise EndpointError(f"cannot reach the {what} {redact(shown or url)}: {why}; is the server running, and is the "
                         "URL right?")
 
 
-def _http_error(status: int, data: bytes, err: urllib.error.HTTPError | None, url: str, what: str) -> EndpointError:
-    message = _error_message(data) or (err.reason if err is not None else "")
-    return EndpointError(f"the {what} {redact(url)} answered HTTP {status}: {message}")
+def _upload(method: str, url: str, body: bytes, headers: dict[str, str], timeout: float,
+            shown: str) -> tuple[int, bytes]:
+    """Send a large body: ``(status, answer)``. A server may answer (an error) before it has read
+    the body, and close: the body goes in pieces, and as soon as an answer is waiting, or the
+    server stops reading (broken pipe, reset), sending stops and the answer is read."""
+    import select
 
-
-# ---------------------------------------------------------------------------------------------
-# the remote engine
-
-class RemoteEngine:
-    """Queries on any SPARQL 1.1 Protocol endpoint, e.g. ``http://127.0.0.1:7878/query``.
-
-    Updates, CONSTRUCT and DESCRIBE are refused before anything is sent. Bound values are sent
-    as a ``VALUES`` block of N-Triples terms that opens each group of the query (see
-    :func:`bind_with_insertions`); ``labels`` are fetched with one more query per 200 IRIs.
-    """
-
-    name = "remote"
-
-    def __init__(self, url: str, timeout: float = 30, *, allow_service: bool = False):
-        self.url = _check_url(url)
-        self.timeout = timeout
-        #: send queries that use SERVICE (the endpoint would request the servers they name)
-        self.allow_service = allow_service
-
-
-    def __repr__(self) -> str:
-        return f"RemoteEngine({redact(self.url)!r})"
-
-    def _post(self, text: str, source: str, written: str | None = None, insertions: Insertions = ()) -> dict:
-        status, data, content_type, err = _http(
-            "POST", self.url, text.encode("utf-8"),
-            {"Content-Type": "application/sparql-query; charset=utf-8", "Accept": _SPARQL_JSON},
-            self.timeout, "SPARQL endpoint")
-        if status == 400:
-            raise _syntax_error(_error_message(data), text, written or text, source,
-                                list(insertions))
-        if err is not None or status >= 300:
-            raise _http_error(status, data, err, self.url, "SPARQL endpoint")
+    deadline = time.monotonic() + timeout
+    sent_to, headers = _credentials(url, headers)
+    parts = urllib.parse.urlsplit(sent_to)
+    kind = http.client.HTTPSConnection if parts.scheme == "https" else http.client.HTTPConnection
+    target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+    why = ""
+    try:
+        connection = kind(parts.hostname, parts.port, timeout=timeout)
         try:
-            return json.loads(data.decode("utf-8"))
-        except (UnicodeDecodeError, ValueError) as error:
-            raise EndpointError(f"{redact(self.url)} did not answer with SPARQL JSON results (Content-Type "
-                                f"{content_type or 'missing'}); is it a SPARQL query endpoint "
-                                "(for Oxigraph, .../query)?") from error
-
-    def select(self, text: str, bindings: Mapping[str, Node] | None = None, *,
-               source: str = "<query>", max_rows: int | None = None) -> Results:
-        """Run a SELECT or ASK query on the endpoint with ``bindings`` bound; labels filled."""
-        check_query(text, source, allow_service=self.allow_service)
-        sent, insertions = bind_with_insertions(text, bindings)
-        doc = self._post(sent, source, text, insertions)
-        if isinstance(doc, dict) and "boolean" in doc:
-            return Results(columns=(), boolean=bool(doc["boolean"]))
-        try:
-            columns = tuple(doc["head"]["vars"])
-            rows = collect_rows(({c: term_from_json(b[c]) if c in b else None for c in columns}
-                                 for b in doc["results"]["bindings"]), max_rows)
-        except (KeyError, TypeError, ValueError) as error:
-            raise EndpointError(f"{redact(self.url)} answered with malformed SPARQL JSON results: {error!r}") from error
-        return Results(columns=columns, rows=rows, labels=self.labels(iris_in(rows)))
-
-    def labels(self, iris: set[URIRef]) -> dict[URIRef, str]:
-        """The ``rdfs:label`` of each IRI that has one (English, then no language, then any)."""
-        sendable = sorted(i for i in iris if isinstance(i, URIRef) and not NOT_IN_IRI.search(str(i)))
-        best: dict[URIRef, tuple[int, str]] = {}
-        for start in range(0, len(sendable), _LABEL_CHUNK):
-            chunk = " ".join(iri_text(i, "IRI") for i in sendable[start:start + _LABEL_CHUNK])
-            query = (f"SELECT ?s ?label WHERE {{ VALUES ?s {{ {chunk} }} "
-                     f"?s <{RDFS.label}> ?label }}")
-            doc = self._post(query, "labels")
-            for b in doc.get("results", {}).get("bindings", []):
-                if "s" not in b or "label" not in b:
-                    continue
-                subject, label = term_from_json(b["s"]), term_from_json(b["label"])
-                lang = (getattr(label, "language", None) or "").lower()
-                rank = (0 if lang == "en" or lang.startswith("en-") else 1 if not lang else 2, str(label))
-                if subject not in best or rank < best[subject]:
-                    best[subject] = rank
-        return {iri: text for iri, (_, text) in best.items()}
-
-
-#: Where a server says a parse error is: Oxigraph "error at 2:5: ...", Jena "at line 2, column 5".
-_LOCATED = re.compile(r"(?:at (?:line )?)?(\d+):(\d+)|line (\d+),? column (\d+)")
-
-
-def _error_message(body: bytes) -> str:
-    """The server's explanation: its first line (and the next one when the first ends with ':')."""
-    lines = [line.strip() for line in body.decode("utf-8", "replace").splitlines() if line.strip()]
-    if len(lines) > 1 and lines[0].endswith(":"):
-        return _one_line(f"{lines[0]} {lines[1]}")
-    return _one_line(lines[0]) if lines else ""
-
-
-def _syntax_error(message: str, sent: str, written: str, source: str, insertions: Insertions) -> QuerySyntaxError:
-    """A QuerySyntaxError from the server's message, its position mapped back to the text as written."""
-    if not message:
-        return QuerySyntaxError("the SPARQL endpoint rejected the query (HTTP 400)", source)
-    match = _LOCATED.search(message)
-    if not match:
-        return QuerySyntaxError(f"the SPARQL endpoint rejected the query: {message}", source)
-    line_group, column_group = (1, 2) if match.group(1) else (3, 4)
-    line, column = int(match.group(line_group)), int(match.group(column_group))
-    if insertions:
-        starts = [0] + [i + 1 for i, char in enumerate(sent) if char == "\n"]
-        if 1 <= line <= len(starts):
-            index = min(len(sent), starts[line - 1] + max(column, 1) - 1)
-            line, column = line_column(written, original_index(index, insertions))
-    located = (message[:match.start(line_group)] + str(line) + message[match.end(line_group):match.start(column_group)]
-               + str(column) + message[match.end(column_group):])
-    return QuerySyntaxError(f"SPARQL syntax error: {located}", source, line, column)
+            connection.putrequest(method, target)
+            for name, value in {**headers, "Content-Length": str(len(body))}.items():
+                connection.putheader(name, value)
+            connection.endheaders()
+            for start in range(0, len(body), 1 << 16):
+                if select.select([connection.sock], [], [], 0)[0]:
+                    break  # the server has answered (or closed) before reading everything
+                if time.monotonic() > deadline:
+                    raise TimeoutError(f"no complete answer within {timeout:g} s")
+                connection.send(body[start:start + (1 << 16)])
+        except (BrokenPipeError, ConnectionResetError):
+            pass  # the server stopped reading: its answer says why
+        response = connection.getresponse()
+        chunks = []
+        while True:
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"no complete answer within {timeout:g} s")
+            try:
+                chunk = response.read1(1 << 16)
+            except (ConnectionResetError, http.client.IncompleteRead):
+                break  # what arrived before the reset is the answer
+            if not chunk:
+                break
+            chunks.append(chunk)
+        connection.close()
+        return response.status, b"".join(chunks)
+    except OSError as err:
+        why = _reason(err, timeout)
+    except http.client.HTTPException as err:  # no status line: the server closed without answering
+        why = one_line(str(err)) or type(err).__name__
+    raise EndpointError(f"cannot reach the Graph Store endpoint {redact(shown)}: {why}; is the server running, and "
+                        "is the URL right?")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -316,7 +183,7 @@ def push(graph: Graph, url: str, graph_iri: IRI | None = None, *, replace: bool 
     except for triples with blank nodes: every upload's blank nodes are new ones, RDF merge).
     ``graph_iri`` names the target graph (``?graph=``); without it the default graph (``?default``).
     """
-    _check_url(url)
+    check_url(url)
     if graph_iri is not None:
         if not ABSOLUTE_IRI.fullmatch(graph_iri) or NOT_IN_IRI.search(graph_iri):
             raise ParameterError(f"graph name {graph_iri!r} is not an absolute IRI (e.g. https://example.org/graph)")
@@ -327,20 +194,23 @@ def push(graph: Graph, url: str, graph_iri: IRI | None = None, *, replace: bool 
     # application/n-triples too, but older Virtuoso and Blazegraph releases only know it as
     # text/plain). One triple per line, no prefixes: nothing for a server to misread.
     body = graph.serialize(format="nt", encoding="utf-8")
-    method = "PUT" if replace else "POST"
-    status, data, _, err = _http(method, target, body, {"Content-Type": "text/turtle; charset=utf-8"},
-                                 timeout, "Graph Store endpoint", url)
+    status, data = _upload("PUT" if replace else "POST", target, body,
+                           {"Content-Type": "text/turtle; charset=utf-8"}, timeout, url)
+    if status < 300:
+        return len(graph)
+    message = server_message(data) or http.client.responses.get(status, "")
+    said = f"HTTP {status}{': ' + message if message else ''}"
     if status in (401, 403):
-        message = _error_message(data) or (err.reason if err is not None else "")
-        raise EndpointError(f"the Graph Store endpoint {redact(url)} refused the write (HTTP {status}: {message}); "
+        raise EndpointError(f"the Graph Store endpoint {redact(url)} refused the write ({said}); "
                             "is it a read-only server, or does it need credentials?")
     if status in (404, 405):
-        message = _error_message(data) or (err.reason if err is not None else "")
-        raise EndpointError(f"{redact(url)} is not a writable Graph Store endpoint (HTTP {status}: {message}); "
-                            "for an Oxigraph server, use .../store")
-    if err is not None or status >= 300:
-        raise _http_error(status, data, err, url, "Graph Store endpoint")
-    return len(graph)
+        raise EndpointError(f"{redact(url)} is not a writable Graph Store endpoint ({said}); "
+                            "for an Oxigraph server, use .../store; for Virtuoso, .../sparql-graph-crud")
+    hint = ""
+    if graph_iri is None:
+        hint = ("; a store without a default graph in the Graph Store Protocol (Virtuoso) needs a graph IRI: "
+                "--graph urn:spinekg")
+    raise EndpointError(f"the Graph Store endpoint {redact(url)} answered {said}{hint}")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -526,7 +396,7 @@ class Server:
                 raise EndpointError(f"the Oxigraph server stopped at once (exit code {self.process.returncode}): "
                                     f"{_error_line(log.read_text('utf-8', 'replace'))}")
             try:
-                status, data, _, _ = _http("POST", url, request, headers, 2, "SPARQL endpoint")
+                status, data = _http("POST", url, request, headers, 2, "SPARQL endpoint")
                 if status == 200 and b"boolean" in data and self.process.poll() is None:
                     return
             except EndpointError:

@@ -3,7 +3,7 @@
 * :class:`RdflibEngine`: the in-memory rdflib graph (the embedded default);
 * :class:`OxigraphEngine`: a `pyoxigraph <https://pyoxigraph.readthedocs.io>`_ store, a second and
   independent SPARQL implementation (and a much faster one);
-* :class:`RemoteEngine` (in :mod:`spinekg.query.endpoint`): any SPARQL 1.1 Protocol endpoint.
+* :class:`RemoteEngine` (in :mod:`spinekg.query.remote`, on SPARQLWrapper): any SPARQL 1.1 Protocol endpoint.
 
 Every engine returns :class:`Results`: the column names and one dict per row, the values being
 rdflib terms (``None`` when a variable is unbound). Parameter values are bound, never formatted

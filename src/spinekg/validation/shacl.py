@@ -28,7 +28,8 @@ from rdflib.namespace import OWL, PROV, RDF, RDFS
 from spinekg.core.errors import CorpusError, FormatError, ShapesError
 from spinekg.core.namespaces import OA, SPK, bind_prefixes
 
-__all__ = ["SEVERITIES", "ValidationRow", "Evidence", "ValidationResult", "validate", "validate_graphs", "load_shapes"]
+__all__ = ["SEVERITIES", "ValidationRow", "Evidence", "ValidationResult", "validate", "validate_graphs", "load_shapes",
+           "report_rows"]
 
 SH = "http://www.w3.org/ns/shacl#"
 ONTOLOGY_IRI = URIRef("https://w3id.org/spinekg/ontology")
@@ -310,7 +311,12 @@ def _top_results(report: Graph) -> list:
     return sorted({result for root in roots for result in report.objects(root, URIRef(SH + "result"))}, key=str)
 
 
-def _rows(report: Graph, data: Graph, shapes: Graph) -> tuple[ValidationRow, ...]:
+def report_rows(report: Graph, data: Graph, shapes: Graph) -> tuple[ValidationRow, ...]:
+    """The rows of a SHACL report graph, sorted: severity, shape, focus, path, value, message, and
+    from ``data`` the labels (a page by its file name), documents and quotes of the nodes involved
+    (the nodes' ``rdf:type``, ``rdfs:label``, ``spk:fileName``, ``spk:statedIn``, the claims' supporting
+    text, ``oa:hasSource`` and ``oa:hasSelector``/``oa:exact``, ``prov:wasDerivedFrom``; ``data``'s
+    prefixes shorten the paths). ``data`` may hold only those triples (a remote graph's)."""
     labels = _Labels(data)
     rows = []
     for result in _top_results(report):
@@ -339,6 +345,9 @@ def _rows(report: Graph, data: Graph, shapes: Graph) -> tuple[ValidationRow, ...
     order = {sev: i for i, sev in enumerate(SEVERITIES)}
     rows.sort(key=lambda r: (order[r.severity], r.shape_label, r.shape, r.focus_label, r.focus, r.value or "", r.message))
     return tuple(rows)
+
+
+_rows = report_rows  # the name the validators use
 
 
 #: Validation engines: pyshacl (the reference) and SPARQL compiled set-at-a-time (:mod:`spinekg.validation.sparql`).
