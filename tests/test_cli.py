@@ -36,6 +36,9 @@ def test_build_writes_a_parsable_graph_and_a_summary(tmp_path, corpus):
     assert result.exit_code == 0, result.output
     assert "re-checked against" in result.stdout
     assert "claims per document" in result.stdout
+    # pages by number, publisher and title (the hash file name only for a page with neither)
+    assert "  003 Divine Spine: Do Stem Cell Injections Work for Back Pain?  " in result.stdout
+    assert "003_ce75392af366c0c5" not in result.stdout and "  002_e5784d77ced1175a  " in result.stdout
     store = ox.Store()
     store.load(out.read_bytes(), format=ox.RdfFormat.TURTLE)
     assert len(store) > 15000

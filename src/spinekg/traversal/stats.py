@@ -49,6 +49,8 @@ class Stats:
     denied_relations: int = 0
     #: relations some document asserts and another denies
     contested_relations: int = 0
+    #: how people name each page (file name -> "003 Divine Spine: ..."), for the text summary
+    document_names: dict[str, str] = field(default_factory=dict)
 
     @property
     def mapped_share(self) -> float:
@@ -95,10 +97,12 @@ class Stats:
             + (", ".join(f"{p} {n} ({share:.0%})" for (p, n), share in
                          zip(sorted(self.mapped_per_prefix.items()), self.share_per_prefix().values())) or "none"),
             "",
-            "claims per document            claims  asserted  hedged  negated  third-party",
         ]
+        names = {doc: self.document_names.get(doc, doc) for doc in self.claims_per_document}
+        width = max([28, *(len(name) for name in names.values())])
+        lines.append(f"{'claims per document':<{width + 2}} claims  asserted  hedged  negated  third-party")
         for doc, row in sorted(self.claims_per_document.items()):
-            lines.append(f"  {doc:<28} {row['claims']:>6}  {row['asserted']:>8}  {row['hedged']:>6}  "
+            lines.append(f"  {names[doc]:<{width}} {row['claims']:>6}  {row['asserted']:>8}  {row['hedged']:>6}  "
                          f"{row['negated']:>7}  {row['third_party']:>11}")
         lines += ["", "entities per category"]
         for cat, n in sorted(self.entities_per_category.items(), key=lambda kv: (-kv[1], kv[0])):
@@ -203,4 +207,5 @@ def compute_stats(kg) -> Stats:
         claims_by_kind=dict(kinds),
         denied_relations=len(denied_edges - asserted_edges),
         contested_relations=len(denied_edges & asserted_edges),
+        document_names={d.file: d.name for d in kg.documents()},
     )
