@@ -92,3 +92,13 @@ def test_document_titles_name_documents_not_entities(kg):
     for name in ("California", "located in"):  # each names one entity
         assert kg.query("find-entity", text=name)
         kg._entity_index().resolve(name)
+
+
+def test_bound_values_stay_out_of_exists_groups():
+    """EXISTS sees the outer solution's values (SPARQL 1.1, 18.6), so the VALUES block opens the
+    outer group and sub-selects, not an EXISTS group (Virtuoso mis-evaluates VALUES there)."""
+    text = "SELECT ?a WHERE { ?a ?p ?o FILTER NOT EXISTS { ?a ?q ?o } FILTER (EXISTS { ?o ?r ?a }) }"
+    bound = bind_values(text, {"a": Literal("x")})
+    assert bound.count("VALUES (?a)") == 1 and bound.index("VALUES") < bound.index("NOT EXISTS")
+    nested = "SELECT ?a WHERE { { SELECT ?a WHERE { ?a ?p ?o } } FILTER EXISTS { ?a ?q ?o } }"
+    assert bind_values(nested, {"a": Literal("x")}).count("VALUES (?a)") == 2  # the outer group and the sub-select

@@ -53,22 +53,34 @@ CASES += [(name, {}) for name, spec in LIBRARY.items()
           if spec.parameters and all(p.optional for p in spec.parameters)]
 #: queries Virtuoso 7.2.5 does not yet answer as the standard says: case id -> what it does
 XFAIL: dict[str, str] = {
-    "conflict-contradiction": "Virtuoso 7.2.5 returns 1 row, rdflib 9 (not yet bisected)",
-    "conflict-efficacy-evidence": "Virtuoso 7.2.5 returns 25 rows, rdflib 33 (rows missing, not yet bisected)",
-    "conflict-exclusive-status": "Virtuoso 7.2.5 returns 2 rows (AmnioticFetalStemCellTherapy), rdflib none "
-                                 "(not yet bisected)",
+    "conflict-contradiction": "Virtuoso 7.2.5 returns 1 row, rdflib 9: it finds no zero-length match of "
+                              "EXISTS { ?a rdfs:subClassOf* ?b } with both ends bound outside; with those written "
+                              "as sameTerm(?a, ?b) || EXISTS { ?a rdfs:subClassOf+ ?b } it returns 6 (side-a rows "
+                              "lost where the EXISTS { ... + } filters on the group of the two counting sub-selects "
+                              "meet the UNION of sides; sameTerm alone agrees)",
+    "conflict-exclusive-status": "Virtuoso 7.2.5 returns 2 rows (AmnioticFetalStemCellTherapy), rdflib none; "
+                                 "with each EXISTS { ?a rdfs:subClassOf* ?b } (no zero-length match found when "
+                                 "both ends are bound) written as sameTerm || subClassOf+ it fails with HTTP 500 "
+                                 "(the EXISTS inside BIND (IF(...)))",
     "conflict-product-rule": "Virtuoso 7.2.5 fails: HTTP 500, SQ156 Internal Optimized compiler error: "
                              "Bad dfe in sqlo_place_exp",
     "conflict-regulatory": "Virtuoso 7.2.5 returns no rows, rdflib 69: the path "
                            "rdfs:subClassOf*/(spk:hasCellSource/rdfs:subClassOf*)? finds no product; written as "
                            "a UNION of two paths, the EXISTS inside the last BIND's IF fails to compile (SQ074)",
-    "conflict-safety-risk": "Virtuoso 7.2.5 returns 10 rows, rdflib 52, and takes about 20 s (not yet bisected)",
+    "conflict-safety-risk": "Virtuoso 7.2.5 returns 10 rows, rdflib 52, and takes about 20 s (not yet bisected; "
+                            "writing EXISTS { ?a rdfs:subClassOf* ?b } as sameTerm || subClassOf+ gives 3)",
     "conflict-track-record": "Virtuoso 7.2.5 fails: HTTP 500, SQ200 No column s_68_29_t15-c5.subject",
     "efficacy-and-counter-evidence[examples]": "Virtuoso 7.2.5 rejects the query: HTTP 400, SP031 "
-                                               "sparp_tree_full_clone_int(): orig != e_gp (the VALUES block "
-                                               "inside FILTER (!BOUND(?treatment) || EXISTS {...}))",
+                                               "sparp_tree_full_clone_int(): orig != e_gp, also with no VALUES "
+                                               "inside the EXISTS and without the last BIND (it comes from "
+                                               "FILTER (!BOUND(?treatment) || EXISTS {...}) with ?treatment "
+                                               "bound by the group's VALUES)",
     "efficacy-and-counter-evidence[unbound]": "Virtuoso 7.2.5 fails: HTTP 500, SQ074 (the EXISTS inside the "
-                                              "IF of the last BIND)",
+                                              "IF of the last BIND); without that BIND it loses the 48 rows whose "
+                                              "treatments are the same (no zero-length match of EXISTS "
+                                              "{ ?a rdfs:subClassOf* ?b } with both ends bound), and the IF "
+                                              "as OPTIONAL { ... FILTER } + COALESCE says \"other outcome\" "
+                                              "for those 48",
 }
 
 

@@ -1,8 +1,9 @@
 """The text of a SPARQL query: its form, its syntax errors, values bound into it, default prefixes.
 
 Values are bound as ``VALUES`` blocks built from the terms' N-Triples forms (never formatted
-into the query), opening every group of the query so that they reach nested groups, FILTERs and
-sub-queries as rdflib's ``initBindings`` do; :func:`bind_with_insertions` also says where the
+into the query), opening every group of the query (but the groups of ``EXISTS``, which see the
+values of the group around them) so that they reach nested groups, FILTERs and sub-queries as
+rdflib's ``initBindings`` do; :func:`bind_with_insertions` also says where the
 blocks went, so a server's syntax error can be placed in the text as written.
 :func:`with_prefixes` declares the prefixes a query uses without declaring them (``spk:``,
 ``rdfs:``, ...), on its first line so that line numbers stay those of the text as written, and
@@ -150,6 +151,8 @@ def _values_block(bindings: Mapping[str, Node]) -> str:
 
 _VALUES_DATA = re.compile(r"\bVALUES\s*(?:[?$]\w+|\([^()]*\))\s*(\{)", re.IGNORECASE)
 _SUBSELECT = re.compile(r"\s*SELECT\b", re.IGNORECASE)
+# the ``{`` of an ``EXISTS`` / ``NOT EXISTS`` group (the keyword, not ``?exists`` or ``ex:EXISTS``)
+_EXISTS_GROUP = re.compile(r"(?<![\w:?$])EXISTS\s*(\{)", re.IGNORECASE)
 
 #: Where a VALUES block was inserted: (index in the text as written, length of the insertion).
 Insertions = list[tuple[int, int]]
@@ -159,22 +162,27 @@ def _group_starts(text: str) -> list[int]:
     """Indexes of the ``{`` that open group graph patterns, where a ``VALUES`` block may stand.
 
     Not the braces of ``VALUES`` data, nor a ``{`` that holds a sub-``SELECT`` (nothing may
-    precede it there; its own WHERE clause gets the block), nor an annotation ``{|``.
+    precede it there; its own WHERE clause gets the block), nor an annotation ``{|``, nor the
+    ``{`` right after ``EXISTS`` / ``NOT EXISTS``: the group around the FILTER or BIND already
+    binds the variables, and EXISTS substitutes them into its pattern (SPARQL 1.1, 18.6), so a
+    block there adds nothing but work for an engine (Virtuoso 7.2 rejects it: SP031).
     """
     blanked = _strip_comments_and_strings(text)
     data = set()
     for match in _VALUES_DATA.finditer(blanked):
         end = blanked.find("}", match.start(1))
         data.update(range(match.start(1), len(blanked) if end < 0 else end + 1))
+    exists = {match.start(1) for match in _EXISTS_GROUP.finditer(blanked)}
     return [i for i, char in enumerate(blanked)
-            if char == "{" and i not in data and not blanked.startswith("|", i + 1)
+            if char == "{" and i not in data and i not in exists and not blanked.startswith("|", i + 1)
             and not _SUBSELECT.match(blanked, i + 1)]
 
 
 def bind_with_insertions(text: str, bindings: Mapping[str, Node] | None) -> tuple[str, Insertions]:
     """The query with the bindings as inline ``VALUES`` blocks, and where they were inserted.
 
-    The block opens every group of the query, on the same line as its ``{`` (so line numbers of
+    The block opens every group of the query but those of ``EXISTS`` / ``NOT EXISTS`` (which
+    see the values of the group around them), on the same line as its ``{`` (so line numbers of
     syntax errors do not move)::
 
         WHERE { VALUES (?text) { ("stem cell") } ... { SELECT ... WHERE { VALUES (?text) ... } } }
