@@ -42,6 +42,7 @@ def test_jsonld_extension_writes_jsonld(tmp_path):
     assert out.read_bytes().lstrip().startswith(b"{")
 
 
+@pytest.mark.slow  # one export per extension: about 25 s
 @pytest.mark.parametrize("suffix,check", [
     (".nq", lambda data: ox.Store().load(data, format=ox.RdfFormat.N_QUADS)),
     (".nt", lambda data: ox.Store().load(data, format=ox.RdfFormat.N_TRIPLES)),
@@ -137,6 +138,7 @@ def test_locate_an_unknown_document_names_the_known_ones(corpus):
     assert "009: no such document in the corpus" in message and DOC in message
 
 
+@pytest.mark.slow  # four commands on the shipped graph: 11 s
 def test_conflicts_export_query_and_extract_take_003(tmp_path):
     by_number = json.loads(run("conflicts", "--document", "003", "--format", "json").stdout)
     by_file = json.loads(run("conflicts", "--document", DOC, "--format", "json").stdout)
