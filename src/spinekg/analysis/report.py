@@ -21,7 +21,7 @@ from typing import Mapping
 
 from spinekg.analysis.conflicts import KINDS, Finding, Quote
 
-__all__ = ["FORMATS", "render", "summary", "escape_markdown"]
+__all__ = ["how_stated", "FORMATS", "render", "summary", "escape_markdown"]
 
 FORMATS = ("text", "json", "csv", "markdown", "html")
 
@@ -100,8 +100,8 @@ class _Quotes:
         return f"Q{self.seen[key]}", first
 
 
-def _where(q: Quote, names: Mapping[str, str]) -> str:
-    span = f"{q.start}–{q.end}" if q.start is not None else "no offsets"
+def how_stated(q: Quote) -> str:
+    """How a quote states its relation: modality, denied, kind of claim, attribution."""
     how = [q.modality]
     if q.negated:
         how.append("denied" if q.kind == "assertion" else "advises against")
@@ -109,7 +109,12 @@ def _where(q: Quote, names: Mapping[str, str]) -> str:
         how.append(q.kind if q.direction is None else f"evidence, {q.direction}")
     if q.attribution:
         how.append(f"attributed to {q.attribution}")
-    return f"{_name(names, q.document.file)}, {span}; {', '.join(how)}"
+    return ", ".join(how)
+
+
+def _where(q: Quote, names: Mapping[str, str]) -> str:
+    span = f"{q.start}–{q.end}" if q.start is not None else "no offsets"
+    return f"{_name(names, q.document.file)}, {span}; {how_stated(q)}"
 
 
 def _lines(findings: list[Finding], names: Mapping[str, str], quote_line, heading, item, detail) -> list[str]:

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from rdflib import URIRef
 
 from spinekg.analysis.conflicts import KINDS, Finding, Quote
-from spinekg.analysis.report import escape_markdown
+from spinekg.analysis.report import escape_markdown, how_stated
 from spinekg.core.errors import ParameterError
 from spinekg.core.namespaces import SPK
 
@@ -291,14 +291,7 @@ def _regulatory(results, document: str) -> tuple[RegulatoryStatement, ...]:
 
 
 def _how(q: Quote) -> str:
-    how = [q.modality]
-    if q.negated:
-        how.append("denied" if q.kind == "assertion" else "advises against")
-    if q.kind != "assertion":
-        how.append(q.kind if q.direction is None else f"evidence, {q.direction}")
-    if q.attribution:
-        how.append(f"attributed to {q.attribution}")
-    return ", ".join(how)
+    return how_stated(q)
 
 
 def _excerpts(quotes, names: dict[str, str]) -> tuple[Excerpt, ...]:

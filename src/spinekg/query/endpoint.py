@@ -71,16 +71,10 @@ def _credentials(url: str, headers: dict[str, str]) -> tuple[str, dict[str, str]
     return bare, {**headers, "Authorization": "Basic " + base64.b64encode(pair.encode("utf-8")).decode("ascii")}
 
 
-def _reason(reason: object, timeout: float) -> str:
-    if isinstance(reason, ConnectionRefusedError):
-        return "connection refused"
-    if isinstance(reason, socket.gaierror):
-        return "host not found"
-    if isinstance(reason, (TimeoutError, socket.timeout)):
-        return f"timed out after {timeout:g} s (no answer within {timeout:g} s)"
-    if isinstance(reason, OSError) and reason.strerror:
-        return reason.strerror.lower()
-    return one_line(str(reason)) or type(reason).__name__
+def _reason(reason: BaseException, timeout: float) -> str:
+    from spinekg.query.remote import failure_reason
+
+    return failure_reason(reason, timeout)
 
 
 def _http(method: str, url: str, body: bytes | None, headers: dict[str, str], timeout: float,

@@ -51,7 +51,7 @@ from spinekg.query.engines import Results, collect_rows, iris_in, term_from_json
 from spinekg.query.text import (NOT_IN_IRI, Insertions, bind_with_insertions, check_query, iri_text, line_column,
                                 original_index, query_form)
 
-__all__ = ["RemoteEngine", "RemoteStore", "METHODS", "GET_LIMIT", "redact", "is_loopback", "check_url",
+__all__ = ["RemoteEngine", "failure_reason", "RemoteStore", "METHODS", "GET_LIMIT", "redact", "is_loopback", "check_url",
            "server_message", "one_line"]
 
 #: how a query may travel (see the module's docstring)
@@ -148,7 +148,8 @@ def server_message(body: bytes) -> str:
     return one_line(lines[0]) if lines else ""
 
 
-def _reason(err: BaseException, timeout: float) -> str:
+def failure_reason(err: BaseException, timeout: float) -> str:
+    """Why a request failed, in a few words (a URLError is read through to its reason)."""
     reason = err.reason if isinstance(err, urllib.error.URLError) else err
     if isinstance(reason, ConnectionRefusedError):
         return "connection refused"
@@ -313,7 +314,7 @@ class RemoteEngine:
                 body = b""
             raise self._failed(err.code, body, text, source, written, insertions, method) from None
         except (urllib.error.URLError, OSError, ValueError) as err:  # refused, unknown host, timeout, reset
-            why = _reason(err, self.timeout)
+            why = failure_reason(err, self.timeout)
             raise EndpointError(f"cannot reach the SPARQL endpoint {shown}: {why}; is the server running, and is "
                                 "the URL right?" if "timed out" not in why else
                                 f"the SPARQL endpoint {shown} {why}; is the query too heavy for it (add a LIMIT), "
