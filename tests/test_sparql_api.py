@@ -102,3 +102,24 @@ def test_bound_values_stay_out_of_exists_groups():
     assert bound.count("VALUES (?a)") == 1 and bound.index("VALUES") < bound.index("NOT EXISTS")
     nested = "SELECT ?a WHERE { { SELECT ?a WHERE { ?a ?p ?o } } FILTER EXISTS { ?a ?q ?o } }"
     assert bind_values(nested, {"a": Literal("x")}).count("VALUES (?a)") == 2  # the outer group and the sub-select
+
+
+def test_bound_values_open_only_the_groups_that_name_them(kg):
+    """A nested group that names none of the variables gets no block (the groups around it bind
+    them; Virtuoso 7.2 fails to compile blocks in UNION branches that do not use them), a group
+    gets the variables it names, and the answers stay those of rdflib's initBindings."""
+    text = ("SELECT ?claim ?treatment WHERE { { ?claim <http://www.w3.org/1999/02/22-rdf-syntax-ns#predicate> "
+            "<https://w3id.org/spinekg/vocab#treats> } UNION { ?claim <https://w3id.org/spinekg/vocab#evidenceDirection> ?d } "
+            "?claim <http://www.w3.org/1999/02/22-rdf-syntax-ns#subject> ?treatment "
+            "OPTIONAL { ?claim <https://w3id.org/spinekg/vocab#statedIn> ?page FILTER (?page != ?other) } }")
+    values = {"treatment": URIRef(SPK + "PlateletRichPlasmaTherapy"),
+              "other": URIRef("https://w3id.org/spinekg/id/doc/none")}
+    bound = bind_values(text, values)
+    assert bound.count("VALUES") == 2
+    assert bound.startswith("SELECT ?claim ?treatment WHERE { VALUES (?treatment ?other)")
+    assert "OPTIONAL { VALUES (?other) {" in bound
+    assert "UNION { VALUES" not in bound and "{ VALUES (?treatment) { (<https://w3id.org/spinekg/vocab#Platelet" \
+        "RichPlasmaTherapy>) }  ?claim" not in bound
+    local = {tuple(row.values()) for row in kg.sparql(text, **values).rows}
+    sent = {tuple(row.values()) for row in kg.sparql(bound).rows}
+    assert local == sent and len(local) > 5

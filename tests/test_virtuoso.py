@@ -51,39 +51,6 @@ LIBRARY = load_library()
 CASES = [(name, dict(spec.examples)) for name, spec in LIBRARY.items()]
 CASES += [(name, {}) for name, spec in LIBRARY.items()
           if spec.parameters and all(p.optional for p in spec.parameters)]
-#: queries Virtuoso 7.2.5 does not yet answer as the standard says: case id -> what it does
-XFAIL: dict[str, str] = {
-    "conflict-contradiction": "Virtuoso 7.2.5 returns 1 row, rdflib 9: it finds no zero-length match of "
-                              "EXISTS { ?a rdfs:subClassOf* ?b } with both ends bound outside; with those written "
-                              "as sameTerm(?a, ?b) || EXISTS { ?a rdfs:subClassOf+ ?b } it returns 6 (side-a rows "
-                              "lost where the EXISTS { ... + } filters on the group of the two counting sub-selects "
-                              "meet the UNION of sides; sameTerm alone agrees)",
-    "conflict-exclusive-status": "Virtuoso 7.2.5 returns 2 rows (AmnioticFetalStemCellTherapy), rdflib none; "
-                                 "with each EXISTS { ?a rdfs:subClassOf* ?b } (no zero-length match found when "
-                                 "both ends are bound) written as sameTerm || subClassOf+ it fails with HTTP 500 "
-                                 "(the EXISTS inside BIND (IF(...)))",
-    "conflict-product-rule": "Virtuoso 7.2.5 fails: HTTP 500, SQ156 Internal Optimized compiler error: "
-                             "Bad dfe in sqlo_place_exp",
-    "conflict-regulatory": "Virtuoso 7.2.5 returns no rows, rdflib 69: the path "
-                           "rdfs:subClassOf*/(spk:hasCellSource/rdfs:subClassOf*)? finds no product; written as "
-                           "a UNION of two paths, the EXISTS inside the last BIND's IF fails to compile (SQ074)",
-    "conflict-safety-risk": "Virtuoso 7.2.5 returns 10 rows, rdflib 52, and takes about 20 s (not yet bisected; "
-                            "writing EXISTS { ?a rdfs:subClassOf* ?b } as sameTerm || subClassOf+ gives 3)",
-    "conflict-track-record": "Virtuoso 7.2.5 fails: HTTP 500, SQ200 No column s_68_29_t15-c5.subject",
-    "efficacy-and-counter-evidence[examples]": "Virtuoso 7.2.5 rejects the query: HTTP 400, SP031 "
-                                               "sparp_tree_full_clone_int(): orig != e_gp, also with no VALUES "
-                                               "inside the EXISTS and without the last BIND (it comes from "
-                                               "FILTER (!BOUND(?treatment) || EXISTS {...}) with ?treatment "
-                                               "bound by the group's VALUES)",
-    "efficacy-and-counter-evidence[unbound]": "Virtuoso 7.2.5 fails: HTTP 500, SQ074 (the EXISTS inside the "
-                                              "IF of the last BIND); without that BIND it loses the 48 rows whose "
-                                              "treatments are the same (no zero-length match of EXISTS "
-                                              "{ ?a rdfs:subClassOf* ?b } with both ends bound), and the IF "
-                                              "as OPTIONAL { ... FILTER } + COALESCE says \"other outcome\" "
-                                              "for those 48",
-}
-
-
 def _case_id(name: str, params: dict) -> str:
     """``name`` for a query without parameters, else ``name[examples]`` or ``name[unbound]``."""
     if not LIBRARY[name].parameters:
@@ -159,10 +126,7 @@ def remote_rows(endpoint: str, text: str) -> list[dict]:
 
 @pytest.mark.parametrize(
     "name, params",
-    [pytest.param(name, params, id=_case_id(name, params),
-                  marks=[pytest.mark.xfail(reason=XFAIL[_case_id(name, params)], strict=True)]
-                  if _case_id(name, params) in XFAIL else [])
-     for name, params in CASES])
+    [pytest.param(name, params, id=_case_id(name, params)) for name, params in CASES])
 def test_virtuoso_gives_the_rows_of_rdflib(virtuoso_graph, kg, name, params):
     spec = LIBRARY[name]
     local = kg.query(name, **params)

@@ -181,7 +181,8 @@ def _group_starts(text: str) -> list[int]:
 def bind_with_insertions(text: str, bindings: Mapping[str, Node] | None) -> tuple[str, Insertions]:
     """The query with the bindings as inline ``VALUES`` blocks, and where they were inserted.
 
-    The block opens every group of the query but those of ``EXISTS`` / ``NOT EXISTS`` (which
+    The block opens the query's first group and every nested group that names one of the
+    variables (with the variables it names), but not those of ``EXISTS`` / ``NOT EXISTS`` (which
     see the values of the group around them), on the same line as its ``{`` (so line numbers of
     syntax errors do not move)::
 
@@ -199,14 +200,35 @@ def bind_with_insertions(text: str, bindings: Mapping[str, Node] | None) -> tupl
     starts = _group_starts(text)
     if not starts:
         return f"{text}\n{block}", [(len(text), len(block) + 1)]
-    insert = f" {block} "
-    parts, previous = [], 0
+    blanked = _strip_comments_and_strings(text)
+    ends = _group_ends(blanked)
+    parts, insertions, previous = [], [], 0
     for brace in starts:
+        # a nested group that names none of the variables gets no block: the groups around it
+        # bind them (Virtuoso 7.2 fails to compile blocks in UNION branches that do not use them)
+        group = blanked[brace:ends.get(brace, len(blanked))]
+        named = {name: term for name, term in bindings.items()
+                 if brace == starts[0] or re.search(rf"[?$]{re.escape(name)}(?!\w)", group)}
+        if not named:
+            continue
+        insert = f" {_values_block(named)} "
         parts.append(text[previous:brace + 1])
         parts.append(insert)
+        insertions.append((brace + 1, len(insert)))
         previous = brace + 1
     parts.append(text[previous:])
-    return "".join(parts), [(brace + 1, len(insert)) for brace in starts]
+    return "".join(parts), insertions
+
+
+def _group_ends(blanked: str) -> dict[int, int]:
+    """For each ``{`` of a text without comments and strings, the index of its matching ``}``."""
+    ends, open_ = {}, []
+    for i, char in enumerate(blanked):
+        if char == "{":
+            open_.append(i)
+        elif char == "}" and open_:
+            ends[open_.pop()] = i
+    return ends
 
 
 def original_index(index: int, insertions: Insertions) -> int:
