@@ -16,10 +16,9 @@ In one process, so that the ratios compare figures taken under the same load of 
   through SPARQLWrapper (form-encoded POST, JSON results parsed) with no default-graph-uri, so
   its default graph is all its graphs (the two loaded graphs and its own system graphs, which
   the library's queries do not match: the row counts are checked). Every query runs once on
-  Oxigraph to rank them; then the slowest that are not conflict rules are run on both (a first
-  run, then the median of ``--repeat`` runs, on Oxigraph then Virtuoso) until ``--count`` of them
-  give the same number of rows; ``conflict-contradiction`` also, for information (its rows differ
-  on Virtuoso 7.2.5: ``tests/test_virtuoso.py`` marks the conflict rules xfail);
+  Oxigraph to rank them; then the slowest are run on both (a first run, then the median of
+  ``--repeat`` runs, on Oxigraph then Virtuoso) until ``--count`` of them give the same number of
+  rows (a query whose rows differ is recorded and skipped);
 * **validation**: the sparql engine on Oxigraph (``kg.validate(corpus=..., engine="sparql")``
   after ``spinekg.load(graph.nq, store="oxigraph")``), and one attempt of ``spinekg validate
   --endpoint URL --engine sparql`` against Virtuoso in a new process with a time limit, its exit
@@ -52,8 +51,6 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 GRAPH = ROOT / "benchmarks" / ".work" / "syn-854x40-seed0" / "graph.nq"
-#: the conflict rule timed on both for information although its rows differ on Virtuoso 7.2.5
-INFO_QUERY = "conflict-contradiction"
 #: repeats after the first run stop when they would take longer than this (seconds)
 QUERY_BUDGET_S = 120.0
 
@@ -214,7 +211,7 @@ def measure_queries(store, kg, server, args) -> dict:
             times.append((time.perf_counter() - start) * 1000)
         ranking[name] = {"ms": min(times), "rows": rows}
     log("ranking: " + ", ".join(f"{n} {r['ms']:.0f}" for n, r in sorted(ranking.items(), key=lambda i: -i[1]["ms"])[:10]))
-    candidates = sorted((n for n in texts if not n.startswith("conflict-")), key=lambda n: -ranking[n]["ms"])
+    candidates = sorted(texts, key=lambda n: -ranking[n]["ms"])
     measured, chosen = [], 0
 
     def both(name: str, role: str) -> dict:
@@ -244,7 +241,6 @@ def measure_queries(store, kg, server, args) -> dict:
         chosen += record["same_rows"]
         if not record["same_rows"]:
             record["role"] = "skipped: rows differ"
-    measured.append(both(INFO_QUERY, "information: rows differ"))
     return {"ranking": ranking, "measured": measured}
 
 
@@ -403,11 +399,10 @@ def render(report: dict) -> str:
         "`store.query(text, use_default_graph_as_union=True)`, rows iterated. Virtuoso: SPARQLWrapper, "
         "form-encoded POST, JSON results parsed, no default-graph-uri (its default graph is all its graphs). "
         f"Times are the median of {report['repeat']} runs after a first (fewer when the repeats would take over "
-        f"{QUERY_BUDGET_S:g} s: the note says so); ratio = Virtuoso / Oxigraph (below 1: Virtuoso is faster). Candidates: the queries that are not conflict "
-        "rules, slowest on Oxigraph first (ranked by the faster of two runs each in this run), until "
-        f"{sum(1 for q in measured if q['role'] == 'compared')} gave the same number of rows on both; the "
-        "conflict rules do not yet give the same rows on Virtuoso 7.2.5 (`tests/test_virtuoso.py` marks them "
-        f"xfail), so they are left out, and `{INFO_QUERY}` is timed for information only.",
+        f"{QUERY_BUDGET_S:g} s: the note says so); ratio = Virtuoso / Oxigraph (below 1: Virtuoso is faster). Candidates: every library "
+        "query, slowest on Oxigraph first (ranked by the faster of two runs each in this run), until "
+        f"{sum(1 for q in measured if q['role'] == 'compared')} gave the same number of rows on both (a query "
+        "whose rows differ is listed and skipped).",
         "",
         "| query | rows | Oxigraph first ms | Oxigraph ms | Virtuoso first ms | Virtuoso ms | ratio | |",
         "|---|---:|---:|---:|---:|---:|---:|---|",
