@@ -134,6 +134,13 @@ def _remote(graph_files: tuple[Path, ...], shapes: tuple[Path, ...], engine: str
                              "--engine pyshacl")
     remote = RemoteEngine(endpoint, timeout, method=method, default_graph=graph_iri)
     shapes_graph, files = load_shapes(list(shapes) or None)
+    software = remote.server_software()
+    if software.lower().startswith("virtuoso/07"):
+        raise ParameterError(
+            f"{software.split()[0]} does not evaluate the sparql engine's validation queries as SPARQL 1.1 says "
+            "(wrong rows for MINUS around grouped sub-selects, zero-length path steps and COALESCE over sameTerm; "
+            "some fail to compile or stop the server), so its report would be wrong; validate a local copy: "
+            "spinekg validate --store oxigraph")
     with phases("validate", ["check shapes (sparql, remote)", "read labels and quotes"]) as progress:
         report = validate_store(RemoteStore(remote), shapes_graph, union=False)
         bind_prefixes(report)

@@ -252,9 +252,18 @@ class RemoteEngine:
         if default_graph is not None and (not default_graph or NOT_IN_IRI.search(default_graph)):
             raise EndpointError(f"graph name {default_graph!r} is not an IRI (e.g. urn:spinekg)")
         self.default_graph = default_graph
+        #: the HTTP ``Server`` header of the last answer (None before the first)
+        self.server: str | None = None
 
     def __repr__(self) -> str:
         return f"RemoteEngine({redact(self.url)!r})"
+
+    def server_software(self) -> str:
+        """What the endpoint says it runs (its HTTP ``Server`` header, e.g. ``Virtuoso/07.20.3229
+        (Linux) ...``; empty when it says nothing), asking with ``ASK {}`` before the first query."""
+        if self.server is None:
+            self.request("ASK {}", "<server>")
+        return self.server or ""
 
     # one request ------------------------------------------------------------------------------
 
@@ -304,6 +313,7 @@ class RemoteEngine:
             response = client.query().response
             data = _read_all(response, deadline, self.timeout)
             content_type = response.headers.get("Content-Type", "") if response.headers else ""
+            self.server = (response.headers.get("Server") if response.headers else None) or ""
         except SPARQLWrapperException as err:
             status = _WRAPPER_STATUS.get(type(err).__name__, 0)
             raise self._failed(status, _wrapper_body(err), text, source, written, insertions, method) from None
