@@ -207,6 +207,9 @@ WRITER = textwrap.dedent("""
     import os, signal, sys, time
     from spinekg.core.files import atomic_output
 
+    # Ctrl-C as in a terminal, also when the suite runs in the background (which starts its
+    # children with SIGINT ignored, so Python installs no KeyboardInterrupt handler)
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     with atomic_output(sys.argv[1]) as handle:
         handle.write(b"partial")
         handle.flush()
