@@ -467,34 +467,9 @@ class _PagesHandler(BaseHTTPRequestHandler):
         self._forward(self.rfile.read(int(length)) if length and length.isdigit() else b"")
 
     def _forward(self, body: bytes | None) -> None:
-        connection = http.client.HTTPConnection("127.0.0.1", self.server.backend, timeout=self.server.backend_timeout)
-        headers = {name: value for name, value in self.headers.items()
-                   if name.lower() in ("accept", "content-type", "if-none-match", "if-modified-since")}
-        try:
-            try:
-                connection.request(self.command, self.path, body=body, headers=headers)
-                response = connection.getresponse()
-            except (OSError, http.client.HTTPException) as err:
-                self.send_error(502, f"the SPARQL server did not answer: {err}")
-                return
-            self.send_response(response.status)
-            for name, value in response.getheaders():
-                if name.lower() not in ("connection", "keep-alive", "transfer-encoding", "server", "date"):
-                    self.send_header(name, value)
-            self.end_headers()  # HTTP/1.0: the answer ends with the connection
-            while self.command != "HEAD":
-                try:
-                    chunk = response.read1(1 << 16)
-                except (OSError, http.client.HTTPException):
-                    break
-                if not chunk:
-                    break
-                try:
-                    self.wfile.write(chunk)
-                except OSError:
-                    break  # the client has gone
-        finally:
-            connection.close()
+        from spinekg.query.gateway import forward
+
+        forward(self, self.server.backend, self.server.backend_timeout, body, refuse=self.send_error)
 
 
 class _PagesServer:

@@ -28,7 +28,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from spinekg.core.errors import QuerySyntaxError
 from spinekg.query.text import check_query
 
-__all__ = ["Gateway", "MAX_QUERY_BYTES", "MAX_ANSWER_BYTES"]
+__all__ = ["Gateway", "MAX_QUERY_BYTES", "MAX_ANSWER_BYTES", "forward"]
 
 #: the largest query body passed on (a query is text; megabytes of it are not a question)
 MAX_QUERY_BYTES = 1 << 20
@@ -126,48 +126,54 @@ class _Handler(BaseHTTPRequestHandler):
         return None
 
     def _forward(self, body: bytes | None) -> None:
-        """Pass the request on and stream the answer back as it comes (never held whole in
-        memory), up to the gateway's ``max_bytes``; when the client goes, the connection to the
-        server is closed, which ends the query's work there."""
         gateway = self.server.gateway
-        connection = http.client.HTTPConnection("127.0.0.1", gateway.backend_port, timeout=gateway.timeout)
-        headers = {name: value for name, value in self.headers.items()
-                   if name.lower() in ("accept", "content-type", "if-none-match", "if-modified-since")}
+        forward(self, gateway.backend_port, gateway.timeout, body, refuse=self._refuse, max_bytes=gateway.max_bytes)
+
+
+def forward(handler: BaseHTTPRequestHandler, port: int, timeout: float, body: bytes | None, *,
+            refuse, max_bytes: int | None = None) -> None:
+    """Pass ``handler``'s request on to the server on ``127.0.0.1:port`` and stream the answer
+    back as it comes (never held whole in memory), up to ``max_bytes`` when given; when the
+    client goes, the connection to the server is closed, which ends the query's work there.
+    ``refuse(status, message)`` answers when the server does not (502)."""
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
+    headers = {name: value for name, value in handler.headers.items()
+               if name.lower() in ("accept", "content-type", "if-none-match", "if-modified-since")}
+    try:
         try:
+            connection.request(handler.command, handler.path, body=body, headers=headers)
+            response = connection.getresponse()
+        except (OSError, http.client.HTTPException) as err:
+            return refuse(502, f"the SPARQL server did not answer: {err}")
+        handler.send_response(response.status)
+        for name in _PASSED_HEADERS:
+            value = response.getheader(name)
+            if value is not None:
+                handler.send_header(name, value)
+        if response.getheader("Content-Length") is None:  # streamed: the end of the answer is
+            handler.send_header("Connection", "close")       # the end of the connection
+            handler.close_connection = True
+        handler.end_headers()
+        if handler.command == "HEAD":
+            return
+        sent = 0
+        while True:
             try:
-                connection.request(self.command, self.path, body=body, headers=headers)
-                response = connection.getresponse()
-            except (OSError, http.client.HTTPException) as err:
-                return self._refuse(502, f"the SPARQL server did not answer: {err}")
-            self.send_response(response.status)
-            for name in _PASSED_HEADERS:
-                value = response.getheader(name)
-                if value is not None:
-                    self.send_header(name, value)
-            if response.getheader("Content-Length") is None:  # streamed: the end of the answer is
-                self.send_header("Connection", "close")       # the end of the connection
-                self.close_connection = True
-            self.end_headers()
-            if self.command == "HEAD":
-                return
-            sent = 0
-            while True:
-                try:
-                    chunk = response.read1(1 << 16)
-                except (OSError, http.client.HTTPException):
-                    break  # the server stopped (its time limit): the client sees the answer end
-                if not chunk:
-                    break
-                sent += len(chunk)
-                if sent > gateway.max_bytes:  # cut off: a well-formed client sees an incomplete answer
-                    self.close_connection = True
-                    break
-                try:
-                    self.wfile.write(chunk)
-                except OSError:
-                    break  # the client has gone
-        finally:
-            connection.close()
+                chunk = response.read1(1 << 16)
+            except (OSError, http.client.HTTPException):
+                break  # the server stopped (its time limit): the client sees the answer end
+            if not chunk:
+                break
+            sent += len(chunk)
+            if max_bytes is not None and sent > max_bytes:  # cut off: a client sees an incomplete answer
+                handler.close_connection = True
+                break
+            try:
+                handler.wfile.write(chunk)
+            except OSError:
+                break  # the client has gone
+    finally:
+        connection.close()
 
 
 class _FrontServer(ThreadingHTTPServer):
