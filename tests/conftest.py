@@ -90,3 +90,21 @@ def one_line_error(result) -> str:
     lines = [line for line in err.splitlines() if line.startswith("spinekg: error:")]
     assert len(lines) == 1, err
     return lines[0]
+
+
+def chromium_driver(width: int, height: int):
+    """A headless Chromium (Debian's chromium and chromium-driver, which .ci/run installs) driven
+    by Selenium, with a window of ``width`` x ``height``; the caller quits it."""
+    import shutil
+
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                f"--window-size={width},{height}"):
+        options.add_argument(arg)
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    if chromium:
+        options.binary_location = chromium
+    return webdriver.Chrome(service=Service(shutil.which("chromedriver")), options=options)

@@ -33,7 +33,7 @@ from spinekg.core.namespaces import SPK
 from spinekg.query.library import EntityIndex, load_library, run
 from spinekg.query.engines import RdflibEngine
 
-from conftest import ROOT, one_line_error
+from conftest import ROOT, chromium_driver, one_line_error
 
 pytestmark = pytest.mark.slow  # a real Oxigraph server
 
@@ -562,19 +562,9 @@ def test_a_question_link_answers_what_spinekg_query_answers(served):
 
 def test_the_editor_opens_with_the_question(served):
     """In a real browser: a question's link opens YASGUI with that query in the editor."""
-    import shutil
-
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
     from selenium.webdriver.support.ui import WebDriverWait
 
-    options = webdriver.ChromeOptions()
-    for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--window-size=1280,900"):
-        options.add_argument(arg)
-    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
-    if chromium:
-        options.binary_location = chromium
-    driver = webdriver.Chrome(service=Service(shutil.which("chromedriver")), options=options)
+    driver = chromium_driver(1280, 900)
     try:
         driver.get(served.ui_url)
         driver.find_element("css selector", "a[data-query='clinics']").click()

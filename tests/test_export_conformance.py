@@ -36,7 +36,7 @@ from spinekg.core.terms import curie
 from spinekg.export.flat import CATEGORY_COLOURS, colour
 from spinekg.kg import KnowledgeGraph
 
-from conftest import one_line_error
+from conftest import chromium_driver, one_line_error
 
 ROOT = Path(__file__).resolve().parents[1]
 SCHEMAS = Path(__file__).resolve().parents[2] / "shared" / "conformance" / "schemas"
@@ -386,16 +386,7 @@ def mermaid_bundle() -> Path:
 def browser():
     if shutil.which("chromedriver") is None:
         pytest.fail("chromedriver is not installed (.ci/run installs Debian's chromium and chromium-driver)")
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    options = webdriver.ChromeOptions()
-    for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--window-size=1400,900"):
-        options.add_argument(arg)
-    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
-    if chromium:
-        options.binary_location = chromium
-    driver = webdriver.Chrome(service=Service(shutil.which("chromedriver")), options=options)
+    driver = chromium_driver(1400, 900)
     driver.set_script_timeout(60)
     yield driver
     driver.quit()

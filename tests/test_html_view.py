@@ -19,6 +19,8 @@ from spinekg.core.terms import curie
 from spinekg.export.html import page_data, to_html, vis_network_assets
 from spinekg.kg import KnowledgeGraph
 
+from conftest import chromium_driver
+
 OWL_CLASS = URIRef("http://www.w3.org/2002/07/owl#Class")
 HOSTILE = '<script>window.PWNED=1</script><img src=x onerror="window.PWNED=2"> @JS@ @DATA@'
 
@@ -174,16 +176,7 @@ def test_without_pyvis_one_clear_error(kg, monkeypatch):
 def browser():
     if shutil.which("chromedriver") is None:
         pytest.fail("chromedriver is not installed (.ci/run installs Debian's chromium and chromium-driver)")
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    options = webdriver.ChromeOptions()
-    for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--window-size=1400,900"):
-        options.add_argument(arg)
-    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
-    if chromium:
-        options.binary_location = chromium
-    driver = webdriver.Chrome(service=Service(shutil.which("chromedriver")), options=options)
+    driver = chromium_driver(1400, 900)
     yield driver
     driver.quit()
 

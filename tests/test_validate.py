@@ -20,7 +20,7 @@ import spinekg
 from spinekg.model.compiler import build, load_ontology
 from spinekg.cli import main
 
-from conftest import one_line_error
+from conftest import chromium_driver, one_line_error
 from spinekg.kg import KnowledgeGraph
 from spinekg.core.namespaces import BIOLINK, OA, SCHEMA, SPK
 from spinekg.validation.report import FORMATS, render
@@ -587,20 +587,9 @@ def render_markdown_text(text: str) -> str:
 def test_html_report_is_short_in_a_browser(shipped, kg, tmp_path):
     """Folded sections and each quote once: the page at 1280x900 is a fraction of the 15,600 px
     the report was before (measured on the shipped graph)."""
-    import shutil
-
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
     path = tmp_path / "report.html"
     path.write_text(render(shipped, "html", names=_shipped_names(kg)), encoding="utf-8")
-    options = webdriver.ChromeOptions()
-    for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--window-size=1280,900"):
-        options.add_argument(arg)
-    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
-    if chromium:
-        options.binary_location = chromium
-    driver = webdriver.Chrome(service=Service(shutil.which("chromedriver")), options=options)
+    driver = chromium_driver(1280, 900)
     try:
         driver.get(path.as_uri())
         folded = driver.execute_script("return document.documentElement.scrollHeight")
